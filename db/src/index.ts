@@ -1,0 +1,5 @@
+export * from './client.js';
+export * from './migrate.js';
+export * from './outbox.js';
+export * from './tenant-scope.js';
+export * as tenancyTables from './tenancy/tables.js';
