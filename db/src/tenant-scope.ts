@@ -16,9 +16,19 @@ export interface TenantScope {
 
 export async function inScope<T>(db: AppDatabase, scope: TenantScope, work: (tx: Tx) => Promise<T>): Promise<T> {
   return db.transaction(async (tx) => {
-    await tx.execute(
-      sql`select set_config('app.tenant_id', ${scope.tenantId ?? ''}, true), set_config('app.account_id', ${scope.accountId ?? ''}, true)`,
-    );
+    await setScope(tx, scope);
     return work(tx);
   });
+}
+
+/**
+ * Re-scopes a running transaction, for the rare flow that moves between tenants
+ * inside one unit of work (creating a tenant, accepting an invitation). Never
+ * open a second transaction instead: PGlite has one connection and would wait
+ * on itself.
+ */
+export async function setScope(tx: Tx, scope: TenantScope): Promise<void> {
+  await tx.execute(
+    sql`select set_config('app.tenant_id', ${scope.tenantId ?? ''}, true), set_config('app.account_id', ${scope.accountId ?? ''}, true)`,
+  );
 }

@@ -1,0 +1,15 @@
+/** Builds the tenancy subgraph schema from its type files. */
+import { builder } from '../builder.js';
+import './page-info.js';
+import './session.js';
+import './viewer.js';
+import './tenant.js';
+import './user.js';
+import './invitation.js';
+import './configuration.js';
+import './usage.js';
+
+export const tenancySchema = builder.toSubGraphSchema({
+  linkUrl: 'https://specs.apollo.dev/federation/v2.6',
+  federationDirectives: ['@key', '@shareable'],
+});

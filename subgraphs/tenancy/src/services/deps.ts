@@ -1,0 +1,45 @@
+/** What the tenancy services need from the outside world; injectable for tests. */
+import type { AccessTokenIssuer, Identity } from '@platform/core';
+import { type AppDatabase, inScope, type Tx } from '@platform/db';
+import type { TxtResolver } from './domains/domain-verification.js';
+
+export interface TenancyDeps {
+  db: AppDatabase;
+  tokens: AccessTokenIssuer;
+  now: () => Date;
+  txtResolver: TxtResolver;
+  /** Public origin of the gateway, used in invitation links and embed code. */
+  publicOrigin: string;
+  refreshTokenTtlDays: number;
+  invitationTtlDays: number;
+}
+
+/** Runs work in a transaction scoped to the actor's tenant and account (RLS). */
+export function asActor<T>(deps: TenancyDeps, actor: Identity, work: (tx: Tx) => Promise<T>): Promise<T> {
+  return inScope(deps.db, { tenantId: actor.tenantId, accountId: actor.accountId }, work);
+}
+
+/** Runs work scoped to an explicit tenant (e.g. the one being created or joined). */
+export function asTenant<T>(deps: TenancyDeps, tenantId: string, accountId: string | null, work: (tx: Tx) => Promise<T>): Promise<T> {
+  return inScope(deps.db, { tenantId, accountId }, work);
+}
+
+export function requireTenant(actor: Identity): string {
+  if (!actor.tenantId) throw new Error('tenant-scoped service called without a tenant (resolver auth scopes should prevent this)');
+  return actor.tenantId;
+}
+
+export function requireAccount(actor: Identity): string {
+  if (!actor.accountId) throw new Error('account-scoped service called without an account');
+  return actor.accountId;
+}
+
+/** PostgreSQL unique_violation, as both drivers report it. */
+export function isUniqueViolation(err: unknown, constraintPart?: string): boolean {
+  const e = (err as { cause?: unknown })?.cause ?? err;
+  const code = (e as { code?: string })?.code;
+  if (code !== '23505') return false;
+  if (!constraintPart) return true;
+  const detail = `${(e as { constraint_name?: string }).constraint_name ?? ''} ${(e as { constraint?: string }).constraint ?? ''} ${(e as { detail?: string }).detail ?? ''}`;
+  return detail.includes(constraintPart);
+}
