@@ -7,6 +7,7 @@
  * included.
  */
 import { ApolloServer, type GraphQLRequest } from '@apollo/server';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { GraphQLError, type FormattedExecutionResult, type GraphQLSchema } from 'graphql';
 import { IDENTITY_HEADER, IdentityHeaderError, ReplayGuard, requestBodyHash, verifyIdentityHeader } from '../auth/index.js';
@@ -45,6 +46,7 @@ export async function startSubgraphRuntime<C extends BaseContext>(def: SubgraphD
     introspection: true,
     includeStacktraceInErrorResponses: false,
     formatError: createErrorFormatter(logger),
+    plugins: [ApolloServerPluginInlineTraceDisabled()],
   });
   await apollo.start();
 

@@ -1,0 +1,100 @@
+/**
+ * Monthly API-call quota per tenant. Every operation a tenant member sends
+ * counts as one call. The gateway keeps a short-lived snapshot of each tenant's
+ * count and limit (from the tenancy subgraph), refuses calls once the limit is
+ * reached, and reports its counts back in batches so the hot path never waits
+ * on a write. Across several gateway replicas each can overshoot by at most
+ * the calls it counted since its last report (a second at most by default).
+ */
+import type { Identity, Logger } from '@platform/core';
+import { GraphQLError } from 'graphql';
+import type { SubgraphTransport } from './subgraph-transport.js';
+
+interface Snapshot {
+  used: number;
+  limit: number | null;
+  fetchedAt: number;
+}
+
+const RECORD = 'mutation RecordApiUsage($calls: Int!) { recordApiUsage(calls: $calls) { used limit } }';
+const READ = 'query ApiUsage { apiUsage { used limit } }';
+
+export class ApiQuota {
+  private readonly snapshots = new Map<string, Snapshot>();
+  private readonly pending = new Map<string, number>();
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly tenancy: SubgraphTransport,
+    private readonly logger: Logger,
+    private readonly options: { snapshotTtlMs: number; flushIntervalMs: number } = { snapshotTtlMs: 5_000, flushIntervalMs: 1_000 },
+  ) {}
+
+  /** Counts one call for the caller's tenant, or throws QUOTA_EXCEEDED (HTTP 429). */
+  async consume(identity: Identity): Promise<void> {
+    const tenantId = identity.tenantId;
+    if (!tenantId || identity.authMethod === 'internal') return;
+    const snap = await this.snapshot(tenantId, identity);
+    const pending = this.pending.get(tenantId) ?? 0;
+    if (snap.limit !== null && snap.used + pending >= snap.limit) {
+      throw new GraphQLError(`This tenant has used its ${snap.limit} API calls for the month; upgrade the tier or wait for the next month`, {
+        extensions: { code: 'QUOTA_EXCEEDED', limit: 'apiCallsPerMonth', used: snap.used + pending, maximum: snap.limit, http: { status: 429 } },
+      });
+    }
+    this.pending.set(tenantId, pending + 1);
+    this.timer ??= setTimeout(() => void this.flush(), this.options.flushIntervalMs);
+  }
+
+  /** Reports counted calls to the tenancy subgraph. */
+  async flush(): Promise<void> {
+    this.timer = null;
+    const batch = [...this.pending];
+    this.pending.clear();
+    await Promise.all(
+      batch.map(async ([tenantId, calls]) => {
+        try {
+          const result = await this.tenancy.call({ query: RECORD, variables: { calls }, operationName: 'RecordApiUsage' }, internalIdentity(tenantId));
+          const usage = (result.data as { recordApiUsage?: { used: number; limit: number | null } } | undefined)?.recordApiUsage;
+          if (!usage) throw new Error(JSON.stringify(result.errors ?? 'no data'));
+          this.snapshots.set(tenantId, { ...usage, fetchedAt: Date.now() });
+        } catch (err) {
+          // Keep the calls for the next report rather than lose them.
+          this.pending.set(tenantId, (this.pending.get(tenantId) ?? 0) + calls);
+          this.logger.warn({ err, tenantId }, 'could not report API usage; will retry');
+          this.timer ??= setTimeout(() => void this.flush(), this.options.flushIntervalMs * 5);
+        }
+      }),
+    );
+  }
+
+  async close(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    await this.flush();
+  }
+
+  private async snapshot(tenantId: string, caller: Identity): Promise<Snapshot> {
+    const cached = this.snapshots.get(tenantId);
+    if (cached && Date.now() - cached.fetchedAt < this.options.snapshotTtlMs) return cached;
+    const result = await this.tenancy.call({ query: READ, operationName: 'ApiUsage' }, internalIdentity(tenantId, caller.requestId));
+    const usage = (result.data as { apiUsage?: { used: number; limit: number | null } } | undefined)?.apiUsage;
+    if (!usage) throw new Error(`could not read API usage: ${JSON.stringify(result.errors)}`);
+    const snap = { ...usage, fetchedAt: Date.now() };
+    this.snapshots.set(tenantId, snap);
+    return snap;
+  }
+}
+
+function internalIdentity(tenantId: string, requestId = `quota-${crypto.randomUUID()}`): Identity {
+  return {
+    accountId: null,
+    sessionId: null,
+    tenantId,
+    userId: null,
+    role: null,
+    scopes: ['internal:usage'],
+    authMethod: 'internal',
+    requestId,
+    clientIp: null,
+    userAgent: 'gateway',
+  };
+}

@@ -1,0 +1,27 @@
+/** `pnpm start`: runs the platform until SIGINT/SIGTERM, then shuts down cleanly. */
+import { EnvError } from '@platform/core';
+import { startPlatform } from './platform.js';
+import { loadGatewaySettings } from './settings.js';
+
+try {
+  const settings = loadGatewaySettings();
+  const platform = await startPlatform(settings);
+  const mode = settings.GATEWAY_MODE === 'embedded' ? `embedded, ${platform.database?.kind === 'pglite' ? `PGlite in ${settings.DATA_DIR}/pglite` : 'PostgreSQL'}` : 'distributed';
+  console.log(`\n  B2B Ops Platform is up (${mode})\n  GraphQL + explorer: ${platform.url}/graphql\n  Health: ${platform.url}/health   Ready: ${platform.url}/ready\n`);
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n  ${signal} received, shutting down…`);
+    await platform.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+} catch (err) {
+  if (err instanceof EnvError) {
+    console.error(err.message);
+    process.exit(78);
+  }
+  throw err;
+}

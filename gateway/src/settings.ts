@@ -1,0 +1,39 @@
+/**
+ * Gateway settings from environment variables, overridable by command-line
+ * flags (`--port 4000 --mode embedded --supergraph schema/supergraph.graphql
+ * --data-dir .data`). Parsed once; a bad value stops start-up naming it.
+ */
+import { parseArgs } from 'node:util';
+import { booleanish, commonEnv, parseEnv } from '@platform/core';
+import { z } from 'zod';
+
+export const gatewayEnv = {
+  ...commonEnv,
+  PORT: z.coerce.number().int().min(0).max(65_535).default(4000),
+  HOST: z.string().default('127.0.0.1'),
+  GATEWAY_MODE: z.enum(['embedded', 'distributed']).default('embedded'),
+  SUPERGRAPH_PATH: z.string().default('schema/supergraph.graphql'),
+  PUBLIC_ORIGIN: z.string().url().optional(),
+  BODY_LIMIT_BYTES: z.coerce.number().int().min(1_024).max(50_000_000).default(1_048_576),
+  INTROSPECTION: booleanish.optional(),
+  SUBGRAPH_TENANCY_URL: z.string().url().optional(),
+};
+
+export type GatewaySettings = ReturnType<typeof loadGatewaySettings>;
+
+export function loadGatewaySettings(argv = process.argv.slice(2), env = process.env) {
+  const { values } = parseArgs({
+    args: argv,
+    options: { port: { type: 'string' }, host: { type: 'string' }, mode: { type: 'string' }, supergraph: { type: 'string' }, 'data-dir': { type: 'string' } },
+    allowPositionals: false,
+  });
+  const merged = {
+    ...env,
+    ...(values.port ? { PORT: values.port } : {}),
+    ...(values.host ? { HOST: values.host } : {}),
+    ...(values.mode ? { GATEWAY_MODE: values.mode } : {}),
+    ...(values.supergraph ? { SUPERGRAPH_PATH: values.supergraph } : {}),
+    ...(values['data-dir'] ? { DATA_DIR: values['data-dir'] } : {}),
+  };
+  return parseEnv(gatewayEnv, merged);
+}

@@ -1,0 +1,65 @@
+/**
+ * How the gateway reaches a subgraph, signing the caller's identity into a
+ * fresh header for every fetch (bound to that fetch's body, single use). In
+ * embedded mode the subgraph runs in this process and is called directly,
+ * through the same verification path as HTTP; in distributed mode it is an HTTP
+ * POST over a keep-alive connection.
+ */
+import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import { IDENTITY_HEADER, type Identity, requestBodyHash, signIdentityHeader, type SubgraphRequest, type SubgraphRuntime } from '@platform/core';
+import type { FormattedExecutionResult } from 'graphql';
+import type { GatewayContext } from './identity.js';
+
+export interface SubgraphTransport {
+  name: string;
+  call(request: SubgraphRequest, identity: Identity): Promise<FormattedExecutionResult>;
+  ready(): Promise<void>;
+}
+
+function signedHeaders(identity: Identity, request: SubgraphRequest, secret: string): Record<string, string> {
+  const bodyHash = requestBodyHash({ query: request.query ?? '', variables: request.variables, operationName: request.operationName });
+  return { [IDENTITY_HEADER]: signIdentityHeader(identity, { secret, bodyHash }), 'x-request-id': identity.requestId };
+}
+
+export function inProcessTransport(runtime: SubgraphRuntime, secret: string): SubgraphTransport {
+  return {
+    name: runtime.name,
+    call: (request, identity) => runtime.execute(request, signedHeaders(identity, request, secret)),
+    ready: () => runtime.ready(),
+  };
+}
+
+export function httpTransport(name: string, url: string, secret: string, timeoutMs = 10_000): SubgraphTransport {
+  const readyUrl = new URL('/ready', url).toString();
+  return {
+    name,
+    async call(request, identity) {
+      const body = JSON.stringify({ query: request.query, variables: request.variables, operationName: request.operationName });
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json', ...signedHeaders(identity, request, secret) },
+        body,
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      const result = (await response.json()) as FormattedExecutionResult;
+      if (!response.ok && !result.errors) throw new Error(`subgraph ${name} answered HTTP ${response.status}`);
+      return result;
+    },
+    async ready() {
+      const response = await fetch(readyUrl, { signal: AbortSignal.timeout(2_000) });
+      if (!response.ok) throw new Error(`subgraph ${name} is not ready (HTTP ${response.status})`);
+    },
+  };
+}
+
+/** Adapts a transport to Apollo Gateway's data-source interface. */
+export class SignedDataSource implements GraphQLDataSource<GatewayContext> {
+  constructor(private readonly transport: SubgraphTransport) {}
+
+  async process(options: GraphQLDataSourceProcessOptions<GatewayContext>) {
+    const identity = (options.context as GatewayContext).identity;
+    const { query, variables, operationName } = options.request;
+    const result = await this.transport.call({ query, variables, operationName }, identity);
+    return result as Awaited<ReturnType<GraphQLDataSource['process']>>;
+  }
+}
