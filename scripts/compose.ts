@@ -9,7 +9,7 @@ import path from 'node:path';
 import { composeServices } from '@apollo/composition';
 import { printSubgraphSchema } from '@apollo/subgraph';
 import { tenancySchema } from '@platform/tenancy/schema/index';
-import { parse } from 'graphql';
+import { parse, printSchema } from 'graphql';
 
 // Default URLs for distributed mode; the gateway lets env override them.
 const SUBGRAPHS = [{ name: 'tenancy', schema: tenancySchema, url: 'http://127.0.0.1:4101/graphql' }];
@@ -28,6 +28,8 @@ if (result.errors) {
 }
 for (const hint of result.hints ?? []) console.warn(`hint: ${hint.definition.code}: ${hint.message}`);
 outputs.set('schema/supergraph.graphql', `${result.supergraphSdl.trim()}\n`);
+// What clients see (no federation machinery): the input of graphql-codegen.
+outputs.set('schema/api.graphql', `${printSchema(result.schema.toAPISchema().toGraphQLJSSchema()).trim()}\n`);
 
 let stale = 0;
 for (const [file, content] of outputs) {

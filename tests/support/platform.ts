@@ -3,7 +3,9 @@
  * its own database, a controllable clock and a fake DNS resolver, and gives
  * tests a small GraphQL client that talks to it over HTTP.
  */
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { createLogger } from '@platform/core';
+import { print } from 'graphql';
 import { startPlatform, testSecrets } from '@platform/gateway/platform';
 import { loadGatewaySettings } from '@platform/gateway/settings';
 import { createTestDatabase } from './database.js';
@@ -51,7 +53,13 @@ export async function startTestPlatform(options: { quota?: boolean; env?: Record
     },
   });
 
-  async function gql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, token?: string | null, headers: Record<string, string> = {}): Promise<GraphQLResult<T>> {
+  async function gql<T = Record<string, unknown>, V = Record<string, unknown>>(
+    document: string | TypedDocumentNode<T, V>,
+    variables?: V,
+    token?: string | null,
+    headers: Record<string, string> = {},
+  ): Promise<GraphQLResult<T>> {
+    const query = typeof document === 'string' ? document : print(document);
     const response = await fetch(`${platform.url}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
