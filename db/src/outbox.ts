@@ -2,7 +2,7 @@
  * The transactional outbox. Each subgraph owns an `outbox` table in its own
  * schema; a change and the domain event describing it are written in the same
  * transaction, so an event exists exactly when its change committed. Delivery
- * (relay, consumers, retries) reads these rows; see docs/events.md.
+ * (relay, consumers, retries) reads these rows; see docs/decisions.md.
  */
 import { bigserial, index, jsonb, type PgSchema, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import type { Tx } from './tenant-scope.js';

@@ -4,7 +4,7 @@
  * and its permissions. Reusing a refresh token that was already rotated is
  * taken as theft: the whole token family is revoked.
  */
-import { AuthenticationError, createRefreshToken, DomainError, ErrorCode, parseRefreshToken, safeEqual } from '@platform/core';
+import { AuthenticationError, createRefreshToken, DomainError, ErrorCode, type Permission, parseRefreshToken, safeEqual } from '@platform/core';
 import { setScope, type Tx, tenancyTables as t } from '@platform/db';
 import { and, eq, isNull } from 'drizzle-orm';
 import type { TenancyDeps } from './deps.js';
@@ -23,6 +23,9 @@ export interface SessionClient {
   userAgent: string | null;
   ip: string | null;
 }
+
+/** What an owner may still do while the tenant is suspended: look, resume, or delete it. */
+const SUSPENDED_OWNER_PERMISSIONS: Permission[] = ['tenant:read', 'members:read', 'tenant:suspend', 'tenant:delete'];
 
 export class TenantSuspendedError extends DomainError {
   constructor(slug: string) {
@@ -126,7 +129,11 @@ export class SessionService {
         .innerJoin(t.tenants, eq(t.tenants.id, t.users.tenantId))
         .where(and(eq(t.users.accountId, accountId), eq(t.users.tenantId, tenantId)));
       if (!row || row.status !== 'ACTIVE') return null;
-      if (row.tenantStatus === 'SUSPENDED') throw new TenantSuspendedError(row.slug);
+      if (row.tenantStatus === 'SUSPENDED') {
+        // Owners keep a narrow way in, or nobody could ever resume the tenant.
+        if (row.role !== 'owner') throw new TenantSuspendedError(row.slug);
+        return { userId: row.userId, role: row.role, permissions: [...SUSPENDED_OWNER_PERMISSIONS] };
+      }
       const permissions = (await permissionsOfRole(tx, tenantId, row.role)) ?? [];
       return { userId: row.userId, role: row.role, permissions };
     }
