@@ -56,6 +56,7 @@ export async function startPlatform(settings: GatewaySettings, overrides: Platfo
   const logger = overrides.logger ?? createLogger('gateway', settings.LOG_LEVEL);
   const secrets = overrides.secrets ?? (await resolveSecrets(settings));
   const supergraphSdl = await readFile(path.resolve(REPO_ROOT, settings.SUPERGRAPH_PATH), 'utf8');
+  if (settings.NODE_ENV === 'production' && !settings.PUBLIC_ORIGIN) throw new EnvError('PUBLIC_ORIGIN is required in production (invitation links and embed code use it)');
   const publicOrigin = settings.PUBLIC_ORIGIN ?? `http://localhost:${settings.PORT}`;
 
   let database: DatabaseHandle | null = null;

@@ -14,7 +14,8 @@ export const gatewayEnv = {
   GATEWAY_MODE: z.enum(['embedded', 'distributed']).default('embedded'),
   SUPERGRAPH_PATH: z.string().default('schema/supergraph.graphql'),
   PUBLIC_ORIGIN: z.string().url().optional(),
-  BODY_LIMIT_BYTES: z.coerce.number().int().min(1_024).max(50_000_000).default(1_048_576),
+  // 2 MiB: the largest valid branding update (images, templates, CSS) is about 1.05 MB.
+  BODY_LIMIT_BYTES: z.coerce.number().int().min(1_024).max(50_000_000).default(2_097_152),
   INTROSPECTION: booleanish.optional(),
   SUBGRAPH_TENANCY_URL: z.string().url().optional(),
 };

@@ -141,6 +141,7 @@ builder.mutationFields((t) => ({
   updateSettings: t.field({
     type: TenantSettingsRef,
     authScopes: { permission: 'settings:manage' },
+    errors: {},
     args: { input: t.arg({ type: UpdateSettingsInput, required: true }) },
     resolve: (_r, { input }, ctx) => ctx.services.configuration.updateSettings(ctx.identity, input),
   }),

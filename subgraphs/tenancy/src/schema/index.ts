@@ -8,6 +8,8 @@ import './user.js';
 import './invitation.js';
 import './configuration.js';
 import './usage.js';
+import './branding.js';
+import './custom-domain.js';
 
 export const tenancySchema = builder.toSubGraphSchema({
   linkUrl: 'https://specs.apollo.dev/federation/v2.6',
