@@ -40,6 +40,12 @@ export async function createGatewayServer(options: GatewayServerOptions): Promis
     keepAliveTimeout: 65_000,
   }) as unknown as FastifyInstance;
 
+  // Every response, GraphQL or not, error or not, names its request id.
+  app.addHook('onSend', async (req, reply, payload) => {
+    reply.header('x-request-id', String(req.id));
+    return payload;
+  });
+
   app.setErrorHandler((err: { statusCode?: number; code?: string; message: string }, req, reply) => {
     const status = err.statusCode ?? 500;
     const code = status === 413 ? 'PAYLOAD_TOO_LARGE' : status === 415 ? 'UNSUPPORTED_MEDIA_TYPE' : status < 500 ? 'BAD_REQUEST' : 'INTERNAL_SERVER_ERROR';
@@ -131,7 +137,6 @@ function requestIdPlugin(logger: Logger): ApolloServerPlugin<GatewayContext> {
           }
         },
         async willSendResponse({ response }) {
-          response.http.headers.set('x-request-id', requestId);
           if (response.body.kind !== 'single') return;
           for (const err of response.body.singleResult.errors ?? []) {
             const ext = err.extensions as Record<string, unknown> | undefined;
