@@ -82,7 +82,9 @@ export class AccountService {
   }
 
   async refresh(actor: Identity, refreshToken: string): Promise<SessionTokens> {
-    return asActor(this.deps, actor, (tx) => this.sessions.refresh(tx, refreshToken, client(actor)));
+    const tokens = await asActor(this.deps, actor, (tx) => this.sessions.refresh(tx, refreshToken, client(actor)));
+    if (!tokens) throw new AuthenticationError(ErrorCode.TOKEN_INVALID, 'The refresh token was already used; the session has been revoked');
+    return tokens;
   }
 
   /** New tokens scoped to another tenant the account belongs to. */

@@ -110,11 +110,12 @@ export class MemberService {
   async changeRole(actor: Identity, userId: string, role: string): Promise<UserRow> {
     const tenantId = requireTenant(actor);
     return asActor(this.deps, actor, async (tx) => {
-      const target = await this.member(tx, userId);
+      const target = await this.member(tx, tenantId, userId);
       await this.assertRoleAssignable(tx, actor, tenantId, role, 'role');
       if (target.role === 'owner' && actor.role !== 'owner') throw new InvalidStateError('Only an owner can change an owner');
       if (target.role === 'owner' && role !== 'owner') await this.assertAnotherOwner(tx, tenantId, userId);
-      const [row] = await tx.update(t.users).set({ role, updatedAt: this.deps.now() }).where(eq(t.users.id, userId)).returning();
+      const [row] = await tx.update(t.users).set({ role, updatedAt: this.deps.now() }).where(and(eq(t.users.id, userId), eq(t.users.tenantId, tenantId))).returning();
+      if (!row) throw new NotFoundError('User', userId);
       await recordEvents(tx, t.tenancyOutbox, [
         { tenantId, type: 'member.role_changed@1', aggregateType: 'user', aggregateId: userId, payload: { from: target.role, to: role } },
       ]);
@@ -125,10 +126,11 @@ export class MemberService {
   async remove(actor: Identity, userId: string): Promise<string> {
     const tenantId = requireTenant(actor);
     return asActor(this.deps, actor, async (tx) => {
-      const target = await this.member(tx, userId);
+      const target = await this.member(tx, tenantId, userId);
       if (target.role === 'owner' && actor.role !== 'owner') throw new InvalidStateError('Only an owner can remove an owner');
       if (target.role === 'owner') await this.assertAnotherOwner(tx, tenantId, userId);
-      await tx.delete(t.users).where(eq(t.users.id, userId));
+      const removed = await tx.delete(t.users).where(and(eq(t.users.id, userId), eq(t.users.tenantId, tenantId))).returning({ id: t.users.id });
+      if (removed.length === 0) throw new NotFoundError('User', userId);
       await recordEvents(tx, t.tenancyOutbox, [{ tenantId, type: 'member.removed@1', aggregateType: 'user', aggregateId: userId, payload: { accountId: target.accountId } }]);
       return userId;
     });
@@ -144,8 +146,13 @@ export class MemberService {
     return rows.length;
   }
 
-  private async member(tx: Tx, userId: string): Promise<UserRow> {
-    const [row] = await tx.select().from(t.users).where(eq(t.users.id, userId));
+  /**
+   * A member of the current tenant. The tenant filter matters even under RLS:
+   * an account may read its own memberships in other tenants (own_memberships).
+   */
+  private async member(tx: Tx, tenantId: string, userId: string): Promise<UserRow> {
+    if (!/^[0-9a-f-]{36}$/i.test(userId)) throw new NotFoundError('User', userId);
+    const [row] = await tx.select().from(t.users).where(and(eq(t.users.id, userId), eq(t.users.tenantId, tenantId)));
     if (!row) throw new NotFoundError('User', userId);
     return row;
   }

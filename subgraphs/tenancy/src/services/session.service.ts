@@ -41,7 +41,12 @@ export class SessionService {
     return this.issue(tx, accountId, tenantId, crypto.randomUUID(), client);
   }
 
-  async refresh(tx: Tx, token: string, client: SessionClient): Promise<SessionTokens> {
+  /**
+   * Rotates a refresh token. Returns null when the token was already used: the
+   * family is revoked in this transaction, which the caller must commit before
+   * reporting the error (throwing here would roll the revocation back).
+   */
+  async refresh(tx: Tx, token: string, client: SessionClient): Promise<SessionTokens | null> {
     const parsed = parseRefreshToken(token);
     const invalid = new AuthenticationError(ErrorCode.TOKEN_INVALID, 'The refresh token is not valid');
     if (!parsed) throw invalid;
@@ -49,7 +54,7 @@ export class SessionService {
     if (!row || !safeEqual(row.tokenHash, parsed.tokenHash) || row.revokedAt) throw invalid;
     if (row.rotatedAt) {
       await this.revokeFamily(tx, row.familyId);
-      throw new AuthenticationError(ErrorCode.TOKEN_INVALID, 'The refresh token was already used; the session has been revoked');
+      return null;
     }
     if (row.expiresAt.getTime() <= this.deps.now().getTime()) {
       throw new AuthenticationError(ErrorCode.TOKEN_EXPIRED, 'The refresh token has expired; sign in again');
@@ -60,7 +65,10 @@ export class SessionService {
       .where(and(eq(t.refreshTokens.id, row.id), isNull(t.refreshTokens.rotatedAt)))
       .returning({ id: t.refreshTokens.id });
     // A concurrent refresh with the same token won the race: treat as reuse.
-    if (rotated.length === 0) throw invalid;
+    if (rotated.length === 0) {
+      await this.revokeFamily(tx, row.familyId);
+      return null;
+    }
     return this.issue(tx, row.accountId, row.sessionTenantId, row.familyId, client);
   }
 
