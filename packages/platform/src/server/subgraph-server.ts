@@ -13,7 +13,7 @@ import { GraphQLError, type FormattedExecutionResult, type GraphQLSchema } from 
 import { IDENTITY_HEADER, IdentityHeaderError, ReplayGuard, requestBodyHash, verifyIdentityHeader } from '../auth/index.js';
 import type { Logger } from '../logger.js';
 import type { BaseContext } from './context.js';
-import { createErrorFormatter } from './format-error.js';
+import { formatSubgraphError, unexpectedErrorPlugin } from './format-error.js';
 
 export interface SubgraphDefinition<C extends BaseContext> {
   name: string;
@@ -45,8 +45,8 @@ export async function startSubgraphRuntime<C extends BaseContext>(def: SubgraphD
     schema: def.schema,
     introspection: true,
     includeStacktraceInErrorResponses: false,
-    formatError: createErrorFormatter(logger),
-    plugins: [ApolloServerPluginInlineTraceDisabled()],
+    formatError: formatSubgraphError,
+    plugins: [ApolloServerPluginInlineTraceDisabled(), unexpectedErrorPlugin<C>()],
   });
   await apollo.start();
 
