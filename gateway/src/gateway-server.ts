@@ -4,10 +4,10 @@
  * explorer for browsers, and /health and /ready.
  */
 import { ApolloGateway } from '@apollo/gateway';
-import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { fastifyApolloDrainPlugin, fastifyApolloHandler } from '@as-integrations/fastify';
-import type { Logger } from '@platform/core';
+import { type Logger, unexpectedErrorPlugin } from '@platform/core';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { GraphQLFormattedError } from 'graphql';
 import type { ApiQuota } from './api-quota.js';
@@ -68,7 +68,15 @@ export async function createGatewayServer(options: GatewayServerOptions): Promis
     introspection: options.introspection,
     includeStacktraceInErrorResponses: false,
     formatError: maskUnexpected,
-    plugins: [ApolloServerPluginLandingPageDisabled(), fastifyApolloDrainPlugin(app), requestIdPlugin(options.logger)],
+    plugins: [
+      ApolloServerPluginLandingPageDisabled(),
+      fastifyApolloDrainPlugin(app),
+      unexpectedErrorPlugin<GatewayContext>({
+        requestOf: (ctx) => ({ requestId: ctx.identity.requestId, logger: options.logger }),
+        // Errors that carry a code were classified (and, if unexpected, logged) by the subgraph.
+        isUnexpected: (err) => !err.extensions?.code,
+      }),
+    ],
   });
   await apollo.start();
 
@@ -122,28 +130,4 @@ function maskUnexpected(formatted: GraphQLFormattedError): GraphQLFormattedError
     return { ...formatted, extensions };
   }
   return { message: 'Internal server error', path: formatted.path, locations: formatted.locations, extensions: { ...formatted.extensions, code: 'INTERNAL_SERVER_ERROR' } };
-}
-
-/** Puts the request id on every response and every unexpected error, and logs those errors with it. */
-function requestIdPlugin(logger: Logger): ApolloServerPlugin<GatewayContext> {
-  return {
-    async requestDidStart({ contextValue }) {
-      const requestId = contextValue.identity.requestId;
-      return {
-        async didEncounterErrors({ errors }) {
-          for (const err of errors) {
-            const code = err.extensions?.code;
-            if (!code || code === 'INTERNAL_SERVER_ERROR') logger.error({ requestId, err, message: err.message, path: err.path }, 'unexpected error');
-          }
-        },
-        async willSendResponse({ response }) {
-          if (response.body.kind !== 'single') return;
-          for (const err of response.body.singleResult.errors ?? []) {
-            const ext = err.extensions as Record<string, unknown> | undefined;
-            if (!ext?.code || ext.code === 'INTERNAL_SERVER_ERROR') (err as { extensions: Record<string, unknown> }).extensions = { ...ext, requestId };
-          }
-        },
-      };
-    },
-  };
 }

@@ -18,7 +18,7 @@ import {
 } from '@platform/core';
 import { type DatabaseHandle, openDatabase } from '@platform/db';
 import { tenancySubgraph } from '@platform/tenancy';
-import { systemTxtResolver, type TxtResolver } from '@platform/tenancy/services/domains/domain-verification';
+import type { TxtResolver } from '@platform/tenancy/services/domains/domain-verification';
 import type { FastifyInstance } from 'fastify';
 import { ApiQuota } from './api-quota.js';
 import { createGatewayServer } from './gateway-server.js';
@@ -73,11 +73,9 @@ export async function startPlatform(settings: GatewaySettings, overrides: Platfo
       tenancySubgraph({
         db: database.db,
         tokens: createAccessTokenIssuer({ privateKeyPem: secrets.jwtPrivateKeyPem }),
-        now: overrides.now ?? (() => new Date()),
-        txtResolver: overrides.txtResolver ?? systemTxtResolver,
         publicOrigin,
-        refreshTokenTtlDays: 30,
-        invitationTtlDays: 7,
+        ...(overrides.now ? { now: overrides.now } : {}),
+        ...(overrides.txtResolver ? { txtResolver: overrides.txtResolver } : {}),
       }),
       { internalSecret: secrets.internalSecret, logger },
     );

@@ -1,5 +1,4 @@
 /** Distributed mode: the tenancy subgraph as its own process (`pnpm --filter @platform/tenancy start`). */
-import { systemTxtResolver } from './services/domains/domain-verification.js';
 import { commonEnv, createAccessTokenIssuer, createLogger, listenSubgraph, parseEnv, startSubgraphRuntime } from '@platform/core';
 import { openDatabase } from '@platform/db';
 import { z } from 'zod';
@@ -19,11 +18,7 @@ const runtime = await startSubgraphRuntime(
   tenancySubgraph({
     db: database.db,
     tokens: createAccessTokenIssuer({ privateKeyPem: env.JWT_PRIVATE_KEY }),
-    now: () => new Date(),
-    txtResolver: systemTxtResolver,
     publicOrigin: env.PUBLIC_ORIGIN,
-    refreshTokenTtlDays: 30,
-    invitationTtlDays: 7,
   }),
   { internalSecret: env.INTERNAL_SECRET, logger },
 );

@@ -1,3 +1,5 @@
+import { LimitExceededError } from '@platform/core';
+
 /**
  * The five tiers and what each allows (MISSION.md, seed 003). `null` means
  * unlimited. A tenant on a trial gets its trial tier's limits until the trial
@@ -44,4 +46,12 @@ export function effectiveTier(t: TierState, now: Date): TierName {
 
 export function tierRank(tier: TierName): number {
   return TIER_NAMES.indexOf(tier);
+}
+
+/** Throws unless the tier includes the feature, naming the cheapest tier that does. */
+export function assertTierFeature(tier: TierName, feature: TierFeature, what: string): void {
+  if (TIERS[tier].features.includes(feature)) return;
+  const needed = TIER_NAMES.filter((name) => TIERS[name].features.includes(feature));
+  const tierText = needed.length === 1 ? `the ${needed[0]} tier` : `the ${needed[0]} tier or higher`;
+  throw new LimitExceededError(`feature.${feature}`, 0, 0, `${what} needs ${tierText}; this tenant is on ${tier}`);
 }

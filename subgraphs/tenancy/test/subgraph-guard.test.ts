@@ -32,13 +32,10 @@ beforeAll(async () => {
     tenancySubgraph({
       db: database.db,
       tokens: createAccessTokenIssuer({ privateKeyPem: secrets.jwtPrivateKeyPem }),
-      now: () => new Date(),
       txtResolver: async (host) => {
         throw Object.assign(new Error(`queryTxt ENOTFOUND ${host}`), { code: 'ENOTFOUND' });
       },
       publicOrigin: 'http://localhost:4000',
-      refreshTokenTtlDays: 30,
-      invitationTtlDays: 7,
     }),
     { internalSecret: secrets.internalSecret, logger },
   );

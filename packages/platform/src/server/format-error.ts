@@ -8,7 +8,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { GraphQLError, GraphQLFormattedError } from 'graphql';
 import { DomainError } from '../errors.js';
-import type { BaseContext } from './context.js';
+import type { Logger } from '../logger.js';
 
 const PASS_THROUGH = new Set([
   'GRAPHQL_PARSE_FAILED',
@@ -36,24 +36,34 @@ export function formatSubgraphError(formatted: GraphQLFormattedError, error: unk
   return { message: 'Internal server error', path: formatted.path, locations: formatted.locations, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
 }
 
-/** Logs unexpected errors with the request id and stamps that id on the masked errors sent back. */
-export function unexpectedErrorPlugin<C extends BaseContext>(): ApolloServerPlugin<C> {
+export interface UnexpectedErrorOptions<C> {
+  /** The request id and logger of a request, from its context. */
+  requestOf(context: C): { requestId: string; logger: Logger };
+  /** Which errors to log; by default those that are neither domain errors nor known codes. */
+  isUnexpected?(err: GraphQLError): boolean;
+}
+
+/**
+ * Logs unexpected errors with the request id and stamps that id on the masked
+ * errors sent back. Used by every subgraph and by the gateway (which logs only
+ * its own failures: a subgraph's arrive with a code, already logged there).
+ */
+export function unexpectedErrorPlugin<C extends object>(options: UnexpectedErrorOptions<C>): ApolloServerPlugin<C> {
+  const isUnexpected = options.isUnexpected ?? ((err: GraphQLError) => !isExpected(err.extensions?.code, unwrapResolverError(err)));
   return {
     async requestDidStart({ contextValue }) {
+      const { requestId, logger } = options.requestOf(contextValue);
       return {
         async didEncounterErrors({ errors }) {
           for (const err of errors as readonly GraphQLError[]) {
-            const original = unwrapResolverError(err);
-            if (!isExpected(err.extensions?.code, original)) {
-              contextValue.logger.error({ err: original, requestId: contextValue.requestId, path: err.path }, 'unexpected error');
-            }
+            if (isUnexpected(err)) logger.error({ err: unwrapResolverError(err), requestId, path: err.path }, 'unexpected error');
           }
         },
         async willSendResponse({ response }) {
           if (response.body.kind !== 'single') return;
           for (const err of response.body.singleResult.errors ?? []) {
             if (err.extensions?.code === 'INTERNAL_SERVER_ERROR') {
-              (err as { extensions: Record<string, unknown> }).extensions = { ...err.extensions, requestId: contextValue.requestId };
+              (err as { extensions: Record<string, unknown> }).extensions = { ...err.extensions, requestId };
             }
           }
         },

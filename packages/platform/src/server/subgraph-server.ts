@@ -46,7 +46,7 @@ export async function startSubgraphRuntime<C extends BaseContext>(def: SubgraphD
     introspection: true,
     includeStacktraceInErrorResponses: false,
     formatError: formatSubgraphError,
-    plugins: [ApolloServerPluginInlineTraceDisabled(), unexpectedErrorPlugin<C>()],
+    plugins: [ApolloServerPluginInlineTraceDisabled(), unexpectedErrorPlugin<C>({ requestOf: (ctx) => ctx })],
   });
   await apollo.start();
 

@@ -4,13 +4,21 @@
  * entity resolves to null.
  */
 import type { Identity } from '@platform/core';
-import { tenancyTables as t } from '@platform/db';
+import { type Tx, tenancyTables as t } from '@platform/db';
 import DataLoader from 'dataloader';
 import { eq, getTableColumns, inArray } from 'drizzle-orm';
 import { asActor, type TenancyDeps } from '../services/deps.js';
 
 export type TenantRecord = typeof t.tenants.$inferSelect;
 export type UserRecord = typeof t.users.$inferSelect & { email: string; name: string };
+
+/** Members with their account's email and name: the shape every `User` resolver reads. */
+export function selectUsers(tx: Tx) {
+  return tx
+    .select({ ...getTableColumns(t.users), email: t.accounts.email, name: t.accounts.name })
+    .from(t.users)
+    .innerJoin(t.accounts, eq(t.accounts.id, t.users.accountId));
+}
 
 export function createLoaders(deps: TenancyDeps, actor: Identity) {
   const byId = <R extends { id: string }>(fetch: (ids: string[]) => Promise<R[]>) =>
@@ -29,15 +37,7 @@ export function createLoaders(deps: TenancyDeps, actor: Identity) {
           .where(inArray(t.accounts.id, ids)),
       ),
     ),
-    user: byId<UserRecord>((ids) =>
-      asActor(deps, actor, (tx) =>
-        tx
-          .select({ ...getTableColumns(t.users), email: t.accounts.email, name: t.accounts.name })
-          .from(t.users)
-          .innerJoin(t.accounts, eq(t.accounts.id, t.users.accountId))
-          .where(inArray(t.users.id, ids)),
-      ),
-    ),
+    user: byId<UserRecord>((ids) => asActor(deps, actor, (tx) => selectUsers(tx).where(inArray(t.users.id, ids)))),
   };
 }
 export type TenancyLoaders = ReturnType<typeof createLoaders>;

@@ -1,10 +1,10 @@
 /** User: a member of a tenant (an account's membership), with role and permissions. */
 import { ConflictError, decodeCursor, InvalidStateError, NotFoundError, pageSize, toPage } from '@platform/core';
 import { tenancyTables as tables } from '@platform/db';
-import { and, asc, eq, getTableColumns, gt, or } from 'drizzle-orm';
+import { and, asc, eq, gt, or } from 'drizzle-orm';
 import { builder } from '../builder.js';
 import type { TenancyContext } from '../context.js';
-import type { UserRecord } from '../loaders/index.js';
+import { selectUsers, type UserRecord } from '../loaders/index.js';
 import { asActor } from '../services/deps.js';
 import { permissionsOfRole } from '../services/role-permissions.js';
 import { PageInfo } from './page-info.js';
@@ -43,10 +43,7 @@ export async function listMembers(ctx: TenancyContext, first?: number | null, af
   const size = pageSize(first);
   const cursor = decodeCursor(after);
   const rows = await asActor(ctx.services.deps, ctx.identity, (tx) =>
-    tx
-      .select({ ...getTableColumns(tables.users), email: tables.accounts.email, name: tables.accounts.name })
-      .from(tables.users)
-      .innerJoin(tables.accounts, eq(tables.accounts.id, tables.users.accountId))
+    selectUsers(tx)
       .where(
         and(
           eq(tables.users.tenantId, ctx.identity.tenantId!),

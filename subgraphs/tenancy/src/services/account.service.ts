@@ -17,7 +17,7 @@ import {
   verifyPassword,
   verifyTotp,
 } from '@platform/core';
-import { type Tx, tenancyTables as t } from '@platform/db';
+import { setScope, type Tx, tenancyTables as t } from '@platform/db';
 import { eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { asActor, isUniqueViolation, requireAccount, type TenancyDeps } from './deps.js';
@@ -146,7 +146,7 @@ export class AccountService {
 
   /** With exactly one active membership, sign straight into it. */
   private async soleTenant(tx: Tx, accountId: string): Promise<string | null> {
-    await tx.execute(sql`select set_config('app.account_id', ${accountId}, true)`);
+    await setScope(tx, { tenantId: null, accountId });
     const rows = await tx.select({ tenantId: t.users.tenantId }).from(t.users).where(eq(t.users.accountId, accountId)).limit(2);
     return rows.length === 1 ? rows[0]!.tenantId : null;
   }

@@ -4,10 +4,10 @@
  * by tier features, sanitised before they are stored and counted against the
  * tenant's storage quota. The row is one jsonb document per tenant.
  */
-import { type Identity, LimitExceededError, ValidationError } from '@platform/core';
+import { type Identity, ValidationError } from '@platform/core';
 import { recordEvents, type Tx, tenancyTables as t } from '@platform/db';
 import { eq } from 'drizzle-orm';
-import { effectiveTier, TIER_NAMES, TIERS, type TierFeature, type TierName } from '../tiers.js';
+import { assertTierFeature, effectiveTier } from '../tiers.js';
 import {
   brandingStorageBytes,
   type ChatWidget,
@@ -48,14 +48,6 @@ export interface BrandingView extends Omit<StoredBranding, 'emailTemplates'> {
 }
 
 const EMPTY: BrandingView = { emailTemplates: [], removedCss: [], updatedAt: null };
-
-/** Throws unless the tier includes the feature, naming the cheapest tier that does. */
-export function assertTierFeature(tier: TierName, feature: TierFeature, what: string): void {
-  if (TIERS[tier].features.includes(feature)) return;
-  const needed = TIER_NAMES.filter((name) => TIERS[name].features.includes(feature));
-  const tierText = needed.length === 1 ? `the ${needed[0]} tier` : `the ${needed[0]} tier or higher`;
-  throw new LimitExceededError(`feature.${feature}`, 0, 0, `${what} needs ${tierText}; this tenant is on ${tier}`);
-}
 
 export class BrandingService {
   constructor(

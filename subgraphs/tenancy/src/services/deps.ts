@@ -19,11 +19,6 @@ export function asActor<T>(deps: TenancyDeps, actor: Identity, work: (tx: Tx) =>
   return inScope(deps.db, { tenantId: actor.tenantId, accountId: actor.accountId }, work);
 }
 
-/** Runs work scoped to an explicit tenant (e.g. the one being created or joined). */
-export function asTenant<T>(deps: TenancyDeps, tenantId: string, accountId: string | null, work: (tx: Tx) => Promise<T>): Promise<T> {
-  return inScope(deps.db, { tenantId, accountId }, work);
-}
-
 export function requireTenant(actor: Identity): string {
   if (!actor.tenantId) throw new Error('tenant-scoped service called without a tenant (resolver auth scopes should prevent this)');
   return actor.tenantId;
@@ -35,11 +30,7 @@ export function requireAccount(actor: Identity): string {
 }
 
 /** PostgreSQL unique_violation, as both drivers report it. */
-export function isUniqueViolation(err: unknown, constraintPart?: string): boolean {
+export function isUniqueViolation(err: unknown): boolean {
   const e = (err as { cause?: unknown })?.cause ?? err;
-  const code = (e as { code?: string })?.code;
-  if (code !== '23505') return false;
-  if (!constraintPart) return true;
-  const detail = `${(e as { constraint_name?: string }).constraint_name ?? ''} ${(e as { constraint?: string }).constraint ?? ''} ${(e as { detail?: string }).detail ?? ''}`;
-  return detail.includes(constraintPart);
+  return (e as { code?: string })?.code === '23505';
 }

@@ -6,8 +6,7 @@
 import { ConflictError, type Identity, LimitExceededError, NotFoundError, ValidationError } from '@platform/core';
 import { recordEvents, type Tx, tenancyTables as t } from '@platform/db';
 import { and, asc, count, eq } from 'drizzle-orm';
-import { effectiveTier } from '../tiers.js';
-import { assertTierFeature } from './branding.service.js';
+import { assertTierFeature, effectiveTier } from '../tiers.js';
 import { asActor, isUniqueViolation, requireTenant, type TenancyDeps } from './deps.js';
 import { checkDomainVerification, createVerificationToken, normalizeDomain, type VerificationResult } from './domains/domain-verification.js';
 
