@@ -3,3 +3,4 @@ export * from './migrate.js';
 export * from './outbox.js';
 export * from './tenant-scope.js';
 export * as tenancyTables from './tenancy/tables.js';
+export * from './events/index.js';

@@ -22,7 +22,7 @@ export function defineOutbox(schema: PgSchema<string>) {
       occurredAt: timestamp('occurred_at', { withTimezone: true }).notNull().defaultNow(),
       publishedAt: timestamp('published_at', { withTimezone: true }),
     },
-    (t) => [index().on(t.publishedAt, t.position)],
+    (t) => [index().on(t.publishedAt, t.position), index().on(t.aggregateType, t.aggregateId, t.position)],
   );
 }
 

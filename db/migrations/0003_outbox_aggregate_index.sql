@@ -1,0 +1,1 @@
+CREATE INDEX "outbox_aggregate_type_aggregate_id_position_index" ON "tenancy"."outbox" USING btree ("aggregate_type","aggregate_id","position");
