@@ -8,6 +8,7 @@
  */
 import { ApolloServer, type GraphQLRequest } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import type { EventConsumer } from '@platform/db';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { GraphQLError, type FormattedExecutionResult, type GraphQLSchema } from 'graphql';
 import { IDENTITY_HEADER, IdentityHeaderError, ReplayGuard, requestBodyHash, verifyIdentityHeader } from '../auth/index.js';
@@ -22,6 +23,8 @@ export interface SubgraphDefinition<C extends BaseContext> {
   createContext(base: BaseContext): C | Promise<C>;
   /** Extra readiness check (e.g. database ping). */
   ready?(): Promise<void>;
+  /** Durable consumers of domain events; the platform's event bus delivers to them. */
+  consumers?: EventConsumer[];
 }
 
 export interface SubgraphRuntimeOptions {
