@@ -3,9 +3,10 @@
 -- 1. Every outbox insert wakes the relays: a statement trigger sends
 --    NOTIFY platform_outbox with the schema name. Notifications are delivered on
 --    commit and collapsed per transaction, so a busy writer costs one wake-up.
--- 2. platform.relay_claim takes a batch of unpublished events of one outbox,
---    marks them published and returns them with the position of the previous
---    event of the same aggregate (consumers use it to keep per-aggregate order).
+-- 2. platform.relay_claim takes a batch of unpublished events of one outbox and
+--    marks them published; platform.outbox_predecessors tells, per consumer,
+--    which earlier event of the same aggregate must be applied first (this keeps
+--    per-aggregate order under retries).
 --    It must see every tenant's events, so it runs as the migration owner
 --    (SECURITY DEFINER): the relay is the one component trusted across tenants,
 --    and it only moves events into consumer queues whose handlers re-scope to
@@ -22,22 +23,31 @@ END $$;
 CREATE TRIGGER outbox_notify AFTER INSERT ON tenancy.outbox FOR EACH STATEMENT EXECUTE FUNCTION platform.notify_outbox();
 --> statement-breakpoint
 CREATE OR REPLACE FUNCTION platform.relay_claim(p_source text, p_limit integer)
-  RETURNS TABLE(pos bigint, id uuid, tenant_id uuid, type text, aggregate_type text, aggregate_id text, payload jsonb, occurred_at timestamptz, prev_position bigint)
+  RETURNS TABLE(pos bigint, id uuid, tenant_id uuid, type text, aggregate_type text, aggregate_id text, payload jsonb, occurred_at timestamptz)
   LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog AS $$
 BEGIN
   RETURN QUERY EXECUTE format($q$
     WITH claimed AS (
       SELECT o.position FROM %1$I.outbox o
       WHERE o.published_at IS NULL ORDER BY o.position LIMIT $1 FOR UPDATE SKIP LOCKED
-    ), marked AS (
-      UPDATE %1$I.outbox o SET published_at = now() FROM claimed c WHERE o.position = c.position
-      RETURNING o.position, o.id, o.tenant_id, o.type, o.aggregate_type, o.aggregate_id, o.payload, o.occurred_at
     )
-    SELECT m.position, m.id, m.tenant_id, m.type, m.aggregate_type, m.aggregate_id, m.payload, m.occurred_at,
-      (SELECT max(p.position) FROM %1$I.outbox p
-        WHERE p.aggregate_type = m.aggregate_type AND p.aggregate_id = m.aggregate_id AND p.position < m.position)
-    FROM marked m ORDER BY m.position
+    UPDATE %1$I.outbox o SET published_at = now() FROM claimed c WHERE o.position = c.position
+    RETURNING o.position, o.id, o.tenant_id, o.type, o.aggregate_type, o.aggregate_id, o.payload, o.occurred_at
   $q$, p_source) USING p_limit;
+END $$;
+--> statement-breakpoint
+-- For each given event, the position of the previous event of the same
+-- aggregate among the types one consumer receives (null for the first).
+CREATE OR REPLACE FUNCTION platform.outbox_predecessors(p_source text, p_positions bigint[], p_types text[])
+  RETURNS TABLE(pos bigint, prev_pos bigint)
+  LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog AS $$
+BEGIN
+  RETURN QUERY EXECUTE format($q$
+    SELECT o.position, (SELECT max(p.position) FROM %1$I.outbox p
+      WHERE p.aggregate_type = o.aggregate_type AND p.aggregate_id = o.aggregate_id
+        AND p.position < o.position AND p.type = ANY($2))
+    FROM %1$I.outbox o WHERE o.position = ANY($1)
+  $q$, p_source) USING p_positions, p_types;
 END $$;
 --> statement-breakpoint
 CREATE OR REPLACE FUNCTION platform.outbox_events(p_source text, p_positions bigint[])
@@ -59,6 +69,6 @@ BEGIN
   RETURN removed;
 END $$;
 --> statement-breakpoint
-REVOKE ALL ON FUNCTION platform.relay_claim(text, integer), platform.outbox_events(text, bigint[]), platform.outbox_prune(text, interval) FROM PUBLIC;
+REVOKE ALL ON FUNCTION platform.relay_claim(text, integer), platform.outbox_predecessors(text, bigint[], text[]), platform.outbox_events(text, bigint[]), platform.outbox_prune(text, interval) FROM PUBLIC;
 --> statement-breakpoint
-GRANT EXECUTE ON FUNCTION platform.relay_claim(text, integer), platform.outbox_events(text, bigint[]), platform.outbox_prune(text, interval) TO platform_app;
+GRANT EXECUTE ON FUNCTION platform.relay_claim(text, integer), platform.outbox_predecessors(text, bigint[], text[]), platform.outbox_events(text, bigint[]), platform.outbox_prune(text, interval) TO platform_app;

@@ -12,6 +12,7 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
+import { pgliteExecutor, postgresExecutor, type SqlExecutor } from './events/sql-executor.js';
 import { APP_ROLE, runMigrations } from './migrate.js';
 
 export type AppDatabase = PgDatabase<PgQueryResultHKT>;
@@ -20,6 +21,14 @@ export interface DatabaseHandle {
   /** drizzle over the application role (RLS enforced). */
   db: AppDatabase;
   kind: 'pglite' | 'postgres';
+  /** Raw SQL as the application role, for the job queue (pg-boss). */
+  jobs: SqlExecutor;
+  /**
+   * LISTEN on a channel. PGlite delivers notifications of its own single
+   * connection; on PostgreSQL the driver keeps one dedicated connection for all
+   * listeners and re-listens after reconnecting. Returns the unlisten function.
+   */
+  listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>;
   /** Cheap liveness query, used by /ready. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -56,6 +65,8 @@ async function openPglite(options: DatabaseOptions): Promise<DatabaseHandle> {
   return {
     db,
     kind: 'pglite',
+    jobs: pgliteExecutor(client),
+    listen: async (channel, onNotify) => client.listen(channel, onNotify),
     ping: async () => {
       await client.query('select 1');
     },
@@ -78,6 +89,11 @@ async function openPostgres(databaseUrl: string, options: DatabaseOptions): Prom
   return {
     db,
     kind: 'postgres',
+    jobs: postgresExecutor(sql),
+    listen: async (channel, onNotify) => {
+      const { unlisten } = await sql.listen(channel, onNotify);
+      return unlisten;
+    },
     ping: async () => {
       await sql`select 1`;
     },

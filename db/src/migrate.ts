@@ -10,8 +10,11 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import type { Sql } from 'postgres';
+import { APP_ROLE } from './events/app-role.js';
+import { installJobQueue } from './events/job-queue.js';
+import { pgliteExecutor, postgresExecutor } from './events/sql-executor.js';
 
-export const APP_ROLE = 'platform_app';
+export { APP_ROLE };
 export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../migrations', import.meta.url));
 const MIGRATION_LOCK = 727_001;
 
@@ -30,6 +33,7 @@ export async function runMigrations(target: MigrationTarget): Promise<void> {
   if (target.kind === 'pglite') {
     await target.client.exec(ensureRoleSql);
     await migratePglite(drizzlePglite(target.client), { migrationsFolder: MIGRATIONS_FOLDER });
+    await installJobQueue(pgliteExecutor(target.client));
     return;
   }
   const sql = target.client;
@@ -39,6 +43,7 @@ export async function runMigrations(target: MigrationTarget): Promise<void> {
     const password = process.env.DB_APP_PASSWORD;
     if (password) await sql.unsafe(`ALTER ROLE ${APP_ROLE} PASSWORD '${password.replaceAll("'", "''")}'`);
     await migratePostgres(drizzlePostgres(sql), { migrationsFolder: MIGRATIONS_FOLDER });
+    await installJobQueue(postgresExecutor(sql));
   } finally {
     await sql`select pg_advisory_unlock(${MIGRATION_LOCK})`;
   }

@@ -9,3 +9,4 @@ export * from './server/context.js';
 export * from './server/format-error.js';
 export * from './server/subgraph-server.js';
 export * from './pagination.js';
+export * from './events/index.js';

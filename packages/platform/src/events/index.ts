@@ -1,0 +1,5 @@
+export * from './bus.js';
+export * from './catalog.js';
+export * from './consumer-worker.js';
+export * from './live.js';
+export * from './relay.js';
