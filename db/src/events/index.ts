@@ -2,3 +2,4 @@ export * from './checkpoints.js';
 export * from './job-queue.js';
 export * from './sql-executor.js';
 export * from './types.js';
+export * from './ad-hoc-outbox.js';

@@ -3,7 +3,7 @@
  * table and an append-only log of applied effects (no unique key, so a double
  * application would show as two rows).
  */
-import { type AppDatabase, type DatabaseHandle, defineEventCheckpoints, defineOutbox, type EventConsumer, openDatabase } from '@platform/db';
+import { adHocOutboxSql, type AppDatabase, type DatabaseHandle, defineEventCheckpoints, defineOutbox, type EventConsumer, openDatabase } from '@platform/db';
 import { InvalidStateError } from '../../errors.js';
 import { bigserial, bigint, pgSchema, text, uuid } from 'drizzle-orm/pg-core';
 import postgres from 'postgres';
@@ -19,24 +19,14 @@ export const effects = busTest.table('effects', {
   position: bigint('position', { mode: 'number' }).notNull(),
 });
 
-const SCHEMA_SQL = `
-CREATE SCHEMA IF NOT EXISTS bus_test;
-CREATE TABLE IF NOT EXISTS bus_test.outbox (
-  position bigserial PRIMARY KEY, id uuid NOT NULL DEFAULT gen_random_uuid() UNIQUE, tenant_id uuid NOT NULL,
-  type text NOT NULL, aggregate_type text NOT NULL, aggregate_id text NOT NULL, payload jsonb NOT NULL,
-  occurred_at timestamptz NOT NULL DEFAULT now(), published_at timestamptz);
-CREATE INDEX IF NOT EXISTS outbox_agg ON bus_test.outbox (aggregate_type, aggregate_id, position);
-CREATE TABLE IF NOT EXISTS bus_test.event_checkpoints (
+const SCHEMA_SQL = adHocOutboxSql(
+  'bus_test',
+  `CREATE TABLE IF NOT EXISTS bus_test.event_checkpoints (
   tenant_id uuid NOT NULL, consumer text NOT NULL, source text NOT NULL, aggregate_key text NOT NULL,
   last_position bigint NOT NULL, processed_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (consumer, source, aggregate_key));
 CREATE TABLE IF NOT EXISTS bus_test.effects (
-  seq bigserial PRIMARY KEY, tenant_id uuid NOT NULL, event_id uuid NOT NULL, aggregate_id text NOT NULL, position bigint NOT NULL);
-GRANT USAGE ON SCHEMA bus_test TO platform_app;
-GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA bus_test TO platform_app;
-GRANT USAGE ON ALL SEQUENCES IN SCHEMA bus_test TO platform_app;
-SELECT platform.isolate_by_tenant(t::regclass) FROM unnest(ARRAY['bus_test.outbox', 'bus_test.event_checkpoints', 'bus_test.effects']) AS t;
-CREATE TRIGGER outbox_notify AFTER INSERT ON bus_test.outbox FOR EACH STATEMENT EXECUTE FUNCTION platform.notify_outbox();
-`;
+  seq bigserial PRIMARY KEY, tenant_id uuid NOT NULL, event_id uuid NOT NULL, aggregate_id text NOT NULL, position bigint NOT NULL);`,
+);
 
 /** Opens the database and creates the fixture schema as the admin (once). */
 export async function openFixtureDatabase(target: { databaseUrl?: string; dataDir?: string }, create: boolean): Promise<DatabaseHandle> {
