@@ -13,9 +13,13 @@ import {
   generateSigningKeys,
   loadOrCreateDevSecrets,
   type Logger,
+  type BaseContext,
+  type SubgraphDefinition,
   type SubgraphRuntime,
   startSubgraphRuntime,
 } from '@platform/core';
+import { createLiveEventHub, type EventBus, startEventBus } from '@platform/core';
+import { customerSuccessSubgraph, EVENT_SOURCE as CUSTOMER_SUCCESS_SOURCE } from '@platform/customer-success';
 import { type DatabaseHandle, openDatabase } from '@platform/db';
 import { tenancySubgraph } from '@platform/tenancy';
 import type { TxtResolver } from '@platform/tenancy/services/domains/domain-verification';
@@ -37,6 +41,10 @@ export interface PlatformOverrides {
   secrets?: Secrets;
   /** Turn API-call quota enforcement off (benchmarks of other limits). */
   quota?: boolean;
+  /** Runs once the database is migrated, before subgraphs and the event bus start (tests create producer outboxes here). */
+  prepareDatabase?: (database: DatabaseHandle) => Promise<void>;
+  /** Further outbox schemas to relay: producers that are not subgraphs of this build (tests, benchmarks). */
+  extraEventSources?: string[];
 }
 
 export interface Secrets {
@@ -60,6 +68,8 @@ export async function startPlatform(settings: GatewaySettings, overrides: Platfo
   const publicOrigin = settings.PUBLIC_ORIGIN ?? `http://localhost:${settings.PORT}`;
 
   let database: DatabaseHandle | null = null;
+  let bus: EventBus | null = null;
+  const live = createLiveEventHub();
   const runtimes: SubgraphRuntime[] = [];
   const transports = new Map<string, SubgraphTransport>();
 
@@ -69,21 +79,36 @@ export async function startPlatform(settings: GatewaySettings, overrides: Platfo
       appDatabaseUrl: settings.APP_DATABASE_URL,
       dataDir: settings.DATABASE_URL ? undefined : settings.DATA_DIR === 'memory://' ? 'memory://' : path.resolve(REPO_ROOT, settings.DATA_DIR, 'pglite'),
     });
-    const tenancy = await startSubgraphRuntime(
+    await overrides.prepareDatabase?.(database);
+    const clock = overrides.now ? { now: overrides.now } : {};
+    const definitions: SubgraphDefinition<BaseContext>[] = [
       tenancySubgraph({
         db: database.db,
         tokens: createAccessTokenIssuer({ privateKeyPem: secrets.jwtPrivateKeyPem }),
         publicOrigin,
-        ...(overrides.now ? { now: overrides.now } : {}),
+        ...clock,
         ...(overrides.txtResolver ? { txtResolver: overrides.txtResolver } : {}),
       }),
-      { internalSecret: secrets.internalSecret, logger },
-    );
-    runtimes.push(tenancy);
-    transports.set('tenancy', inProcessTransport(tenancy, secrets.internalSecret));
+      customerSuccessSubgraph({ db: database.db, live, ...clock }),
+    ] as SubgraphDefinition<never>[] as SubgraphDefinition<BaseContext>[];
+    for (const definition of definitions) {
+      const runtime = await startSubgraphRuntime(definition, { internalSecret: secrets.internalSecret, logger });
+      runtimes.push(runtime);
+      transports.set(runtime.name, inProcessTransport(runtime, secrets.internalSecret));
+    }
+    bus = await startEventBus({
+      database,
+      logger,
+      relaySources: ['tenancy', CUSTOMER_SUCCESS_SOURCE, ...(overrides.extraEventSources ?? [])],
+      consumers: definitions.flatMap((d) => d.consumers ?? []),
+      live: { hub: live, sources: [CUSTOMER_SUCCESS_SOURCE] },
+    });
   } else {
-    if (!settings.SUBGRAPH_TENANCY_URL) throw new EnvError('SUBGRAPH_TENANCY_URL is required in distributed mode');
-    transports.set('tenancy', httpTransport('tenancy', settings.SUBGRAPH_TENANCY_URL, secrets.internalSecret));
+    const urls = { tenancy: settings.SUBGRAPH_TENANCY_URL, 'customer-success': settings.SUBGRAPH_CUSTOMER_SUCCESS_URL };
+    for (const [name, url] of Object.entries(urls)) {
+      if (!url) throw new EnvError(`SUBGRAPH_${name.toUpperCase().replace('-', '_')}_URL is required in distributed mode`);
+      transports.set(name, httpTransport(name, url, secrets.internalSecret));
+    }
   }
 
   const quotaEnabled = overrides.quota ?? true;
@@ -105,6 +130,8 @@ export async function startPlatform(settings: GatewaySettings, overrides: Platfo
     database,
     async close() {
       await app.close();
+      await bus?.stop();
+      live.close();
       for (const runtime of runtimes) await runtime.stop();
       await database?.close();
     },

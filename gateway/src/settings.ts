@@ -18,6 +18,7 @@ export const gatewayEnv = {
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1_024).max(50_000_000).default(2_097_152),
   INTROSPECTION: booleanish.optional(),
   SUBGRAPH_TENANCY_URL: z.string().url().optional(),
+  SUBGRAPH_CUSTOMER_SUCCESS_URL: z.string().url().optional(),
 };
 
 export type GatewaySettings = ReturnType<typeof loadGatewaySettings>;
