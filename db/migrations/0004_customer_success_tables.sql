@@ -73,6 +73,7 @@ CREATE TABLE "customer_success"."event_checkpoints" (
 --> statement-breakpoint
 CREATE TABLE "customer_success"."health_scores" (
 	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
+	"seq" bigserial NOT NULL,
 	"tenant_id" uuid NOT NULL,
 	"customer_id" uuid NOT NULL,
 	"score" integer NOT NULL,
@@ -310,7 +311,7 @@ CREATE INDEX "customers_tenant_id_owner_user_id_index" ON "customer_success"."cu
 CREATE INDEX "customers_tenant_id_health_band_index" ON "customer_success"."customers" USING btree ("tenant_id","health_band");--> statement-breakpoint
 CREATE INDEX "customers_tenant_id_lifecycle_stage_index" ON "customer_success"."customers" USING btree ("tenant_id","lifecycle_stage");--> statement-breakpoint
 CREATE UNIQUE INDEX "customers_tenant_domain_active_idx" ON "customer_success"."customers" USING btree ("tenant_id",lower("domain")) WHERE "customer_success"."customers"."archived_at" is null and "customer_success"."customers"."domain" is not null;--> statement-breakpoint
-CREATE INDEX "health_scores_tenant_id_customer_id_computed_at_id_index" ON "customer_success"."health_scores" USING btree ("tenant_id","customer_id","computed_at","id");--> statement-breakpoint
+CREATE INDEX "health_scores_tenant_id_customer_id_computed_at_seq_index" ON "customer_success"."health_scores" USING btree ("tenant_id","customer_id","computed_at","seq");--> statement-breakpoint
 CREATE INDEX "journey_events_tenant_id_customer_id_occurred_at_seq_index" ON "customer_success"."journey_events" USING btree ("tenant_id","customer_id","occurred_at","seq");--> statement-breakpoint
 CREATE INDEX "nps_responses_tenant_id_responded_at_index" ON "customer_success"."nps_responses" USING btree ("tenant_id","responded_at");--> statement-breakpoint
 CREATE INDEX "nps_responses_tenant_id_customer_id_responded_at_index" ON "customer_success"."nps_responses" USING btree ("tenant_id","customer_id","responded_at");--> statement-breakpoint

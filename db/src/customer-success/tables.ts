@@ -174,6 +174,8 @@ export const healthScores = customerSuccess.table(
   'health_scores',
   {
     id: uuid('id').primaryKey().defaultRandom(),
+    /** Insertion order: breaks ties between computations of one instant. */
+    seq: bigserial('seq', { mode: 'number' }).notNull(),
     tenantId: tenantId(),
     customerId: customerRef(),
     score: integer('score').notNull(),
@@ -188,7 +190,7 @@ export const healthScores = customerSuccess.table(
     cause: text('cause').notNull(),
     computedAt: at('computed_at').notNull(),
   },
-  (t) => [index().on(t.tenantId, t.customerId, t.computedAt, t.id)],
+  (t) => [index().on(t.tenantId, t.customerId, t.computedAt, t.seq)],
 );
 
 /** The tenant's current churn model (null model = not enough history; rule-based estimates apply). */

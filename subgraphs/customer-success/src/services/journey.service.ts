@@ -1,0 +1,70 @@
+/**
+ * The customer journey: a timeline of touchpoints, milestones and changes,
+ * written by the other services in the transaction of the change itself and
+ * read newest first.
+ */
+import type { Identity } from '@platform/core';
+import { customerSuccessTables as cs, type Tx } from '@platform/db';
+import { and, eq } from 'drizzle-orm';
+import { asActor, type CustomerSuccessDeps } from './deps.js';
+import { historyPage, type Page, type PageArgs } from './paging.js';
+
+export const JOURNEY_KINDS = [
+  'CUSTOMER_CREATED',
+  'CUSTOMER_ARCHIVED',
+  'LIFECYCLE_CHANGED',
+  'OWNER_CHANGED',
+  'ONBOARDING_STARTED',
+  'MILESTONE_COMPLETED',
+  'ONBOARDING_COMPLETED',
+  'PLAYBOOK_STARTED',
+  'PLAYBOOK_STEP_COMPLETED',
+  'PLAYBOOK_COMPLETED',
+  'PLAYBOOK_CANCELLED',
+  'NPS_RESPONSE',
+  'TICKET_OPENED',
+  'TICKET_RESOLVED',
+  'HEALTH_BAND_CHANGED',
+] as const;
+export type JourneyKind = (typeof JOURNEY_KINDS)[number];
+
+export type JourneyEventRow = typeof cs.journeyEvents.$inferSelect;
+
+export interface JourneyEntry {
+  kind: JourneyKind;
+  title: string;
+  /** Id of the thing the entry is about (ticket, response, run, milestone…). */
+  relatedId?: string | null;
+  detail?: Record<string, unknown>;
+  occurredAt: Date;
+}
+
+export class JourneyService {
+  constructor(private readonly deps: CustomerSuccessDeps) {}
+
+  async record(tx: Tx, tenantId: string, customerId: string, entry: JourneyEntry): Promise<void> {
+    await tx.insert(cs.journeyEvents).values({
+      tenantId,
+      customerId,
+      kind: entry.kind,
+      title: entry.title,
+      detail: { ...(entry.detail ?? {}), ...(entry.relatedId ? { relatedId: entry.relatedId } : {}) },
+      occurredAt: entry.occurredAt,
+    });
+  }
+
+  /** Newest first; entries of one instant in reverse order of writing. */
+  async list(actor: Identity, customerId: string, args: PageArgs): Promise<Page<JourneyEventRow>> {
+    const e = cs.journeyEvents;
+    const page = historyPage(args, e.occurredAt, e.seq);
+    const rows = await asActor(this.deps, actor, (tx) =>
+      tx
+        .select()
+        .from(e)
+        .where(and(eq(e.customerId, customerId), page.where))
+        .orderBy(...page.orderBy)
+        .limit(page.size + 1),
+    );
+    return page.toPage(rows, (r) => r.occurredAt);
+  }
+}

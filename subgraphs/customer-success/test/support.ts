@@ -1,0 +1,241 @@
+/**
+ * Test harness for the customer-success subgraph: its own database, the
+ * subgraph runtime behind the identity-header guard (requests signed the way
+ * the gateway signs them), a controllable clock, the event consumer called the
+ * way the event bus calls it, and an in-memory live fan-out fed from the outbox.
+ */
+import {
+  BUILT_IN_ROLES,
+  createLogger,
+  formatSubgraphError,
+  type Identity,
+  IDENTITY_HEADER,
+  requestBodyHash,
+  signIdentityHeader,
+  startSubgraphRuntime,
+} from '@platform/core';
+import type { DomainEventType, EventPayload } from '@platform/core/events/catalog';
+import { customerSuccessTables as cs, type DatabaseHandle, inScope, type LiveEvents, openDatabase, type StoredEvent } from '@platform/db';
+import { customerSuccessSubgraph } from '@platform/customer-success';
+import { and, asc, eq, gt } from 'drizzle-orm';
+import { type DocumentNode, type ExecutionResult, type GraphQLFormattedError, parse, subscribe } from 'graphql';
+import { createTestDatabase } from '../../../tests/support/database.js';
+
+export const DAY = 86_400_000;
+
+export interface Clock {
+  now: Date;
+  advance(ms: number): void;
+}
+
+/** An in-memory LiveEvents: tests publish committed outbox events into it. */
+export class TestLiveEvents implements LiveEvents {
+  private readonly listeners = new Set<{ source: string; filter: (e: StoredEvent) => boolean; push: (e: StoredEvent) => void }>();
+
+  get listenerCount(): number {
+    return this.listeners.size;
+  }
+
+  subscribe(source: string, filter: (event: StoredEvent) => boolean): AsyncIterableIterator<StoredEvent> {
+    const queue: StoredEvent[] = [];
+    let wake: (() => void) | null = null;
+    let done = false;
+    const listener = {
+      source,
+      filter,
+      push: (e: StoredEvent) => {
+        queue.push(e);
+        wake?.();
+      },
+    };
+    this.listeners.add(listener);
+    const iterator: AsyncIterableIterator<StoredEvent> = {
+      next: async () => {
+        while (!done && queue.length === 0) await new Promise<void>((resolve) => (wake = resolve));
+        if (done) return { done: true, value: undefined };
+        return { done: false, value: queue.shift()! };
+      },
+      return: async () => {
+        done = true;
+        this.listeners.delete(listener);
+        wake?.();
+        return { done: true, value: undefined };
+      },
+      [Symbol.asyncIterator]: () => iterator,
+    };
+    return iterator;
+  }
+
+  publish(event: StoredEvent): void {
+    for (const l of this.listeners) if (l.source === event.source && l.filter(event)) l.push(event);
+  }
+}
+
+export interface TestTenant {
+  tenantId: string;
+  /** An owner: every permission. */
+  owner: Identity;
+  /** A user of the tenant with the given permissions. */
+  user(scopes?: readonly string[], userId?: string): Identity;
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: tests read GraphQL JSON loosely; each assertion states the shape it expects.
+type Loose = any;
+export type GraphQLResponse<T = Record<string, Loose>> = { data?: T | null; errors?: readonly { message: string; extensions?: Record<string, unknown> }[] };
+
+export async function startCustomerSuccess(options: { start?: Date } = {}) {
+  const testDb = await createTestDatabase();
+  const database: DatabaseHandle = await openDatabase({ databaseUrl: testDb.databaseUrl });
+  const clock: Clock = {
+    now: options.start ?? new Date('2025-01-01T00:00:00Z'),
+    advance(ms) {
+      this.now = new Date(this.now.getTime() + ms);
+    },
+  };
+  const live = new TestLiveEvents();
+  const definition = customerSuccessSubgraph({ db: database.db, live, now: () => clock.now });
+  const internalSecret = `test-secret-${crypto.randomUUID()}-${crypto.randomUUID()}`;
+  const logger = createLogger('test', process.env.TEST_LOG_LEVEL ?? 'silent');
+  const runtime = await startSubgraphRuntime(definition, { internalSecret, logger });
+  const consumer = definition.consumers![0]!;
+  const published = new Map<string, number>();
+
+  function tenant(): TestTenant {
+    const tenantId = crypto.randomUUID();
+    const user = (scopes: readonly string[] = BUILT_IN_ROLES.member, userId = crypto.randomUUID()): Identity => ({
+      accountId: crypto.randomUUID(),
+      sessionId: crypto.randomUUID(),
+      tenantId,
+      userId,
+      role: 'custom',
+      scopes: [...scopes],
+      authMethod: 'access_token',
+      requestId: crypto.randomUUID(),
+      clientIp: null,
+      userAgent: null,
+    });
+    return { tenantId, owner: user(BUILT_IN_ROLES.owner), user };
+  }
+
+  /** Sends a GraphQL request the way the gateway does: signed identity header bound to the body. */
+  async function gql<T = Record<string, Loose>>(identity: Identity, query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>> {
+    const bodyHash = requestBodyHash({ query, variables });
+    const header = signIdentityHeader({ ...identity, requestId: crypto.randomUUID() }, { secret: internalSecret, bodyHash });
+    return (await runtime.execute({ query, variables }, { [IDENTITY_HEADER]: header })) as GraphQLResponse<T>;
+  }
+
+  /** Like gql, but fails the test on any GraphQL error. */
+  async function ok<T = Record<string, Loose>>(identity: Identity, query: string, variables?: Record<string, unknown>): Promise<T> {
+    const result = await gql<T>(identity, query, variables);
+    if (result.errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(result.errors)}`);
+    return result.data as T;
+  }
+
+  /** Delivers an event to the consumer the way the event bus does: in a transaction scoped to its tenant. */
+  async function deliver<T extends DomainEventType>(tenantId: string, type: T, payload: EventPayload<T> | Record<string, unknown>, id: string = crypto.randomUUID()) {
+    const event: StoredEvent = {
+      id,
+      position: 1,
+      source: type.startsWith('usage.') ? 'analytics' : 'billing',
+      tenantId,
+      type,
+      aggregateType: 'customer',
+      aggregateId: String((payload as { customerId?: string }).customerId),
+      payload,
+      occurredAt: clock.now,
+    };
+    await inScope(database.db, { tenantId, accountId: null }, (tx) => consumer.handle(tx, event));
+    return event;
+  }
+
+  /** The tenant's outbox, oldest first. */
+  async function outbox(tenantId: string, type?: string) {
+    return inScope(database.db, { tenantId, accountId: null }, (tx) =>
+      tx
+        .select()
+        .from(cs.outbox)
+        .where(type ? eq(cs.outbox.type, type) : undefined)
+        .orderBy(asc(cs.outbox.position)),
+    );
+  }
+
+  /** Fans the tenant's not yet published outbox events out to live subscribers. */
+  async function publishOutbox(tenantId: string): Promise<number> {
+    const after = published.get(tenantId) ?? 0;
+    const rows = await inScope(database.db, { tenantId, accountId: null }, (tx) =>
+      tx
+        .select()
+        .from(cs.outbox)
+        .where(and(gt(cs.outbox.position, after)))
+        .orderBy(asc(cs.outbox.position)),
+    );
+    for (const r of rows) {
+      live.publish({ ...r, source: 'customer_success', payload: r.payload });
+      published.set(tenantId, r.position);
+    }
+    return rows.length;
+  }
+
+  /** Starts a subscription directly against the schema with a context built like the runtime's. */
+  async function subscription(identity: Identity, query: string, variables?: Record<string, unknown>) {
+    const contextValue = await definition.createContext({ identity, requestId: identity.requestId, logger });
+    const result = await subscribe({ schema: definition.schema, document: parse(query) as DocumentNode, contextValue, variableValues: variables });
+    if (!(Symbol.asyncIterator in result)) {
+      // Formatted as the subgraph edge formats errors (domain errors keep their code).
+      const errors: GraphQLFormattedError[] = (result.errors ?? []).map((e) => formatSubgraphError(e.toJSON(), e));
+      return { error: { errors }, iterator: null };
+    }
+    return { error: null, iterator: result as AsyncGenerator<ExecutionResult> };
+  }
+
+  return {
+    database,
+    clock,
+    live,
+    definition,
+    runtime,
+    tenant,
+    gql,
+    ok,
+    deliver,
+    outbox,
+    publishOutbox,
+    subscription,
+    async close() {
+      await runtime.stop();
+      await database.close();
+      await testDb.drop();
+    },
+  };
+}
+export type TestSubgraph = Awaited<ReturnType<typeof startCustomerSuccess>>;
+
+/** Creates a customer through GraphQL and returns its id. */
+export async function createCustomer(env: TestSubgraph, identity: Identity, input: Record<string, unknown> = {}): Promise<string> {
+  const data = await env.ok<{ createCustomer: { __typename: string; id: string } }>(
+    identity,
+    `mutation($input: CreateCustomerInput!) { createCustomer(input: $input) { __typename ... on Customer { id } ... on Error { message } } }`,
+    { input: { name: `Acme ${crypto.randomUUID().slice(0, 6)}`, segment: 'SMB', ...input } },
+  );
+  if (data.createCustomer.__typename !== 'Customer') throw new Error(`createCustomer failed: ${JSON.stringify(data.createCustomer)}`);
+  return data.createCustomer.id;
+}
+
+/** A usage.recorded@1 payload over the 30 days before `at`. */
+export function usagePayload(customerId: string, at: Date, overrides: Partial<EventPayload<'usage.recorded@1'>> = {}): EventPayload<'usage.recorded@1'> {
+  return {
+    customerId,
+    periodStart: new Date(at.getTime() - 30 * DAY).toISOString(),
+    periodEnd: at.toISOString(),
+    dailyActiveUsers: 20,
+    weeklyActiveUsers: 30,
+    monthlyActiveUsers: 40,
+    licensedSeats: 50,
+    eventCount: 10_000,
+    sessionCount: 480,
+    featuresUsed: ['reports', 'dashboards', 'alerts', 'exports', 'api', 'sso'],
+    featuresAvailable: 10,
+    lastActivityAt: at.toISOString(),
+    ...overrides,
+  };
+}
