@@ -8,11 +8,15 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { composeServices } from '@apollo/composition';
 import { printSubgraphSchema } from '@apollo/subgraph';
+import { customerSuccessSchema } from '@platform/customer-success/schema/index';
 import { tenancySchema } from '@platform/tenancy/schema/index';
 import { parse, printSchema } from 'graphql';
 
 // Default URLs for distributed mode; the gateway lets env override them.
-const SUBGRAPHS = [{ name: 'tenancy', schema: tenancySchema, url: 'http://127.0.0.1:4101/graphql' }];
+const SUBGRAPHS = [
+  { name: 'tenancy', schema: tenancySchema, url: 'http://127.0.0.1:4101/graphql' },
+  { name: 'customer-success', schema: customerSuccessSchema, url: 'http://127.0.0.1:4102/graphql' },
+];
 
 const root = path.resolve(import.meta.dirname, '..');
 const check = process.argv.includes('--check');

@@ -18,7 +18,7 @@ import {
   type SubgraphRuntime,
   startSubgraphRuntime,
 } from '@platform/core';
-import { createLiveEventHub, type EventBus, startEventBus } from '@platform/core';
+import { createLiveEventHub, type EventBus, type LiveEventHub, startEventBus } from '@platform/core';
 import { customerSuccessSubgraph, EVENT_SOURCE as CUSTOMER_SUCCESS_SOURCE } from '@platform/customer-success';
 import { type DatabaseHandle, openDatabase } from '@platform/db';
 import { tenancySubgraph } from '@platform/tenancy';
@@ -57,6 +57,8 @@ export interface RunningPlatform {
   url: string;
   app: FastifyInstance;
   database: DatabaseHandle | null;
+  /** Live fan-out of committed events in this process (embedded mode). */
+  live: LiveEventHub;
   close(): Promise<void>;
 }
 
@@ -128,6 +130,7 @@ export async function startPlatform(settings: GatewaySettings, overrides: Platfo
     url,
     app,
     database,
+    live,
     async close() {
       await app.close();
       await bus?.stop();

@@ -37,6 +37,17 @@ export async function publishEvent<T extends DomainEventType>(
   );
 }
 
+/** Publishes several events in one producer transaction (benchmarks). */
+export async function publishEvents<T extends DomainEventType>(database: DatabaseHandle, tenantId: string, events: { type: T; payload: EventPayload<T> }[]): Promise<void> {
+  await inScope(database.db, { tenantId, accountId: null }, (tx) =>
+    recordEvents(
+      tx,
+      producerOutbox,
+      events.map((e) => ({ tenantId, type: e.type, aggregateType: 'customer', aggregateId: (e.payload as { customerId: string }).customerId, payload: e.payload as Record<string, unknown> })),
+    ),
+  );
+}
+
 /** Inserts a raw (possibly malformed) event, bypassing validation: for bad-input tests. */
 export async function publishRawEvent(database: DatabaseHandle, tenantId: string, type: string, aggregateId: string, payload: Record<string, unknown>): Promise<void> {
   await inScope(database.db, { tenantId, accountId: null }, (tx) =>
