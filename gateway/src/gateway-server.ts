@@ -1,7 +1,8 @@
 /**
  * The public edge: one Fastify server with the GraphQL endpoint (Apollo Server
- * around @apollo/gateway, loading the composed supergraph), the offline
- * explorer for browsers, and /health and /ready.
+ * around @apollo/gateway, loading the composed supergraph), federated
+ * subscriptions on the same port (graphql-ws at /graphql, graphql-sse at
+ * /graphql/stream), the offline explorer for browsers, and /health and /ready.
  */
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
@@ -12,8 +13,9 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { GraphQLFormattedError } from 'graphql';
 import type { ApiQuota } from './api-quota.js';
 import { registerExplorer } from './explorer.js';
-import { type CallerInfo, type GatewayContext, createAuthenticator } from './identity.js';
+import type { CallerInfo, createAuthenticator, GatewayContext } from './identity.js';
 import { SignedDataSource, type SubgraphTransport } from './subgraph-transport.js';
+import { registerSubscriptions, type SubscriptionOptions } from './subscriptions/index.js';
 
 export interface GatewayServerOptions {
   supergraphSdl: string;
@@ -25,6 +27,8 @@ export interface GatewayServerOptions {
   bodyLimitBytes: number;
   /** Extra readiness checks (database). */
   readyChecks: { name: string; check: () => Promise<void> }[];
+  /** Limits of the subscription endpoints (defaults in docs/subscriptions.md); `false` serves none. */
+  subscriptions?: SubscriptionOptions | false;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,128}$/;
@@ -95,6 +99,17 @@ export async function createGatewayServer(options: GatewayServerOptions): Promis
   });
   app.route({ url: '/graphql', method: ['GET', 'POST', 'OPTIONS'], handler });
   await registerExplorer(app, { path: '/graphql' });
+  if (options.subscriptions !== false) {
+    registerSubscriptions(app, {
+      supergraphSdl: options.supergraphSdl,
+      transports: options.transports,
+      authenticate: options.authenticate,
+      quota: options.quota,
+      logger: options.logger,
+      formatError: maskUnexpected,
+      settings: options.subscriptions,
+    });
+  }
 
   app.get('/health', async () => ({ status: 'ok' }));
   app.get('/ready', async (_req, reply) => {
@@ -118,6 +133,8 @@ export async function createGatewayServer(options: GatewayServerOptions): Promis
 
   app.addHook('onClose', async () => {
     await options.quota?.close();
+    // Subscription clients and upstreams are gone by now (preClose); this closes the subgraph connections they used.
+    await Promise.all([...options.transports.values()].map((t) => t.close()));
   });
   return app;
 }
