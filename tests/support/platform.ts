@@ -9,6 +9,7 @@ import { print } from 'graphql';
 import { startPlatform, testSecrets } from '@platform/gateway/platform';
 import { loadGatewaySettings } from '@platform/gateway/settings';
 import { createTestDatabase } from './database.js';
+import { createProducerOutbox, PRODUCER_SCHEMA } from './producer.js';
 
 export interface TestClock {
   now: Date;
@@ -46,6 +47,9 @@ export async function startTestPlatform(options: { quota?: boolean; env?: Record
     secrets: await testSecrets(),
     now: () => clock.now,
     quota: options.quota ?? true,
+    // Tests publish analytics' and billing's events through a producer outbox until those subgraphs exist.
+    prepareDatabase: (db) => createProducerOutbox(db, database.databaseUrl),
+    extraEventSources: [PRODUCER_SCHEMA],
     txtResolver: async (host) => {
       const records = txt.get(host);
       if (!records) throw Object.assign(new Error(`queryTxt ENOTFOUND ${host}`), { code: 'ENOTFOUND' });
