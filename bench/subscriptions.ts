@@ -22,6 +22,7 @@ import postgres from 'postgres';
 import { createProducerOutbox, PRODUCER_SCHEMA, publishEvents } from '../tests/support/producer.js';
 
 const { values: args } = parseArgs({
+  args: process.argv.slice(2).filter((a) => a !== '--'),
   options: {
     subscriptions: { type: 'string', default: '10000' },
     customers: { type: 'string', default: '1000' },

@@ -28,10 +28,22 @@ export function pgliteExecutor(client: Pick<PGlite, 'query' | 'exec'>): SqlExecu
   };
 }
 
-/** On PostgreSQL: `unsafe` uses the simple protocol when there are no parameters, so scripts work too. */
+const TRANSACTION_SCRIPT = /^\s*BEGIN;([\s\S]*)COMMIT;?\s*$/i;
+
+/**
+ * On PostgreSQL: `unsafe` uses the simple protocol when there are no
+ * parameters, so scripts work too. A pooled client refuses a script that opens
+ * its own transaction (pg-boss's locked maintenance commands), so those run
+ * inside `begin` on one reserved connection instead.
+ */
 export function postgresExecutor(client: Sql): SqlExecutor {
   return {
     async executeSql(text, values) {
+      const script = !values?.length ? TRANSACTION_SCRIPT.exec(text) : null;
+      if (script) {
+        await client.begin((tx) => tx.unsafe(script[1]!));
+        return { rows: [] };
+      }
       const result = await client.unsafe(text, (values ?? []).map(asPgValue) as never[]);
       // A multi-statement script answers with one row list per statement.
       const last = Array.isArray(result) && Array.isArray(result[0]) ? result.at(-1) : result;

@@ -25,7 +25,7 @@ const DEFER_SECONDS = 1;
 type FailMany = (name: string, ids: string[], output: object) => Promise<void>;
 
 export interface EventBusOptions {
-  database: Pick<DatabaseHandle, 'db' | 'jobs' | 'listen'>;
+  database: Pick<DatabaseHandle, 'db' | 'jobs' | 'listen' | 'kind'>;
   logger: Logger;
   /** Outbox schemas this process relays (embedded mode: all of them). */
   relaySources: readonly string[];
@@ -35,6 +35,8 @@ export interface EventBusOptions {
   live?: { hub: LiveEventHub; sources: readonly string[] };
   relayBatchSize?: number;
   consumerBatchSize?: number;
+  /** Aggregates applied in parallel per consumer batch (default: 1 on PGlite, 8 on PostgreSQL). */
+  consumerConcurrency?: number;
   /** Safety-net sweep of the outboxes, in ms (default 5 s). */
   sweepIntervalMs?: number;
   /** How long a job may stay active before pg-boss hands it out again (a crashed worker), in s. */
@@ -56,7 +58,9 @@ export async function startEventBus(options: EventBusOptions): Promise<EventBus>
   const log = logger.child({ component: 'event-bus' });
   const origin = randomUUID();
   const relayBatchSize = options.relayBatchSize ?? 200;
-  const consumerBatchSize = options.consumerBatchSize ?? 50;
+  const consumerBatchSize = options.consumerBatchSize ?? 100;
+  // PGlite has one connection: parallel transactions would only queue on it.
+  const consumerConcurrency = options.consumerConcurrency ?? (database.kind === 'pglite' ? 1 : 8);
   let stopped = false;
 
   const boss = new PgBoss({
@@ -83,7 +87,7 @@ export async function startEventBus(options: EventBusOptions): Promise<EventBus>
       expireInSeconds: options.jobExpirySeconds ?? 30,
     } as PgBoss.Queue);
     const workerId = await boss.work<EventJob>(name, { batchSize: consumerBatchSize, pollingIntervalSeconds: 2 }, async (jobs) => {
-      const { failed, deferred, lastError } = await applyBatch(database.db, consumer, jobs, log);
+      const { failed, deferred, lastError } = await applyBatch(database.db, consumer, jobs, log, consumerConcurrency);
       if (deferred.length > 0) {
         // Waiting on a predecessor is not a failure: re-queue a copy shortly
         // (this job then completes). A crash in between only redelivers, which

@@ -70,41 +70,53 @@ export async function applyEvent(db: AppDatabase, consumer: EventConsumer, job: 
 }
 
 /**
- * Applies a fetched batch in position order. Returns the jobs that failed (to
- * retry with back-off) and the jobs to defer (waiting for a predecessor, or
- * behind a failed event of their aggregate).
+ * Applies a fetched batch: aggregates in parallel (up to `concurrency`, which
+ * must be 1 on PGlite's single connection), each aggregate's events in
+ * position order. Returns the jobs that failed (to retry with back-off) and the
+ * jobs to defer (waiting for a predecessor, or behind a failed event of their
+ * aggregate).
  */
 export async function applyBatch(
   db: AppDatabase,
   consumer: EventConsumer,
   jobs: { id: string; data: EventJob }[],
   logger: Logger,
+  concurrency = 1,
 ): Promise<{ failed: string[]; deferred: string[]; outcomes: Map<string, ApplyOutcome>; lastError: Error | null }> {
-  const ordered = [...jobs].sort((a, b) => a.data.event.source.localeCompare(b.data.event.source) || a.data.event.position - b.data.event.position);
-  const blocked = new Set<string>();
+  const byAggregate = new Map<string, { id: string; data: EventJob }[]>();
+  for (const job of [...jobs].sort((a, b) => a.data.event.position - b.data.event.position)) {
+    const { source, aggregateType, aggregateId } = job.data.event;
+    const key = `${source}/${aggregateType}:${aggregateId}`;
+    byAggregate.set(key, [...(byAggregate.get(key) ?? []), job]);
+  }
   const failed: string[] = [];
   const deferred: string[] = [];
   const outcomes = new Map<string, ApplyOutcome>();
   let lastError: Error | null = null;
-  for (const job of ordered) {
-    const { source, aggregateType, aggregateId } = job.data.event;
-    const key = `${source}/${aggregateType}:${aggregateId}`;
-    if (blocked.has(key)) {
-      deferred.push(job.id);
-      continue;
-    }
-    try {
-      outcomes.set(job.id, await applyEvent(db, consumer, job.data, logger));
-    } catch (err) {
-      blocked.add(key);
-      if (err instanceof PredecessorPendingError) {
-        deferred.push(job.id);
-        continue;
+
+  async function applyInOrder(group: { id: string; data: EventJob }[]) {
+    for (const [index, job] of group.entries()) {
+      try {
+        outcomes.set(job.id, await applyEvent(db, consumer, job.data, logger));
+      } catch (err) {
+        const rest = group.slice(index + 1).map((j) => j.id);
+        if (err instanceof PredecessorPendingError) {
+          deferred.push(job.id, ...rest);
+          return;
+        }
+        lastError = err as Error;
+        failed.push(job.id);
+        deferred.push(...rest);
+        logger.error({ err, consumer: consumer.name, eventId: job.data.event.id }, 'event not applied; it will be retried');
+        return;
       }
-      lastError = err as Error;
-      failed.push(job.id);
-      logger.error({ err, consumer: consumer.name, eventId: job.data.event.id }, 'event not applied; it will be retried');
     }
   }
+
+  const groups = [...byAggregate.values()];
+  const lanes = Array.from({ length: Math.max(1, Math.min(concurrency, groups.length)) }, async () => {
+    for (let group = groups.shift(); group; group = groups.shift()) await applyInOrder(group);
+  });
+  await Promise.all(lanes);
   return { failed, deferred, outcomes, lastError };
 }
