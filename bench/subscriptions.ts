@@ -18,7 +18,7 @@ import { parseArgs } from 'node:util';
 import { createLogger } from '@platform/core';
 import { startPlatform, testSecrets } from '@platform/gateway/platform';
 import { loadGatewaySettings } from '@platform/gateway/settings';
-import postgres from 'postgres';
+import { createTestDatabase } from '../tests/support/database.js';
 import { createProducerOutbox, PRODUCER_SCHEMA, publishEvents } from '../tests/support/producer.js';
 
 const { values: args } = parseArgs({
@@ -37,18 +37,11 @@ const RATE = Number(args.rate);
 const SECONDS = Number(args.seconds);
 const log = (line: string) => console.log(`[bench] ${line}`);
 
-// A fresh database so runs do not see each other's data.
-let databaseUrl: string | undefined;
-const server = args.pglite ? undefined : (process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
-const dbName = `bench_${Date.now()}`;
-if (server) {
-  const admin = postgres(server, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`CREATE DATABASE ${dbName}`);
-  await admin.end();
-  const url = new URL(server);
-  url.pathname = `/${dbName}`;
-  databaseUrl = url.toString();
-}
+// A fresh database so runs do not see each other's data (dropped at the end).
+if (args.pglite) delete process.env.DATABASE_URL;
+else process.env.DATABASE_URL ??= 'postgres://postgres@127.0.0.1:5432/postgres';
+const testDatabase = await createTestDatabase();
+const databaseUrl = testDatabase.databaseUrl;
 
 const settings = loadGatewaySettings([], { PORT: '0', DATA_DIR: 'memory://', NODE_ENV: 'test', LOG_LEVEL: 'warn', ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) });
 const platform = await startPlatform(settings, {
@@ -221,9 +214,5 @@ console.log(`client process RSS                                     ${mb(Number(
 child.send({ kind: 'close' });
 await hubIterator.return?.();
 await platform.close();
-if (server) {
-  const admin = postgres(server, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-  await admin.end();
-}
+await testDatabase.drop();
 process.exit(0);

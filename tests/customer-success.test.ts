@@ -9,7 +9,8 @@ import { computeHealthScore, DEFAULT_HEALTH_WEIGHTS } from '@platform/customer-s
 import { ownerWithTenant } from './support/actors.js';
 import { startTestPlatform, type TestPlatform } from './support/platform.js';
 import { publishEvent, publishRawEvent } from './support/producer.js';
-import { usageEvent, waitFor } from './support/customer-success.js';
+import { usageEvent } from './support/customer-success.js';
+import { waitFor } from './support/wait.js';
 
 const CUSTOMER = `query Customer($id: ID!) {
   customer(id: $id) { id name owner { id email } healthScore { score band trend cause factors { name score } } }

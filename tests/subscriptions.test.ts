@@ -9,7 +9,8 @@ import { type Client, createClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { ownerWithTenant } from './support/actors.js';
-import { usageEvent, waitFor } from './support/customer-success.js';
+import { usageEvent } from './support/customer-success.js';
+import { waitFor } from './support/wait.js';
 import { startTestPlatform, type TestPlatform } from './support/platform.js';
 import { publishEvent } from './support/producer.js';
 

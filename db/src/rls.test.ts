@@ -5,7 +5,7 @@
  * nothing, and every table anywhere that has a `tenant_id` column is under
  * forced RLS (so a future subgraph's table cannot be forgotten).
  */
-import { type DatabaseHandle, inScope, openDatabase, type Tx, tenancyTables as t } from '@platform/db';
+import { type DatabaseHandle, inScope, openDatabase, rowsOf, type Tx, tenancyTables as t } from '@platform/db';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../tests/support/database.js';
@@ -39,10 +39,6 @@ const SEEDERS: Record<string, (tx: Tx, tenantId: string, accountId: string, tag:
 /** The column that names a table's tenant: `tenant_id`, or `id` for the tenants table itself. */
 const tenantColumn = (table: string) => (table === 'tenancy.tenants' ? 'id' : 'tenant_id');
 
-/** drizzle's execute returns `{ rows }` on PGlite and an array on postgres-js. */
-function rowsOf<R>(result: unknown): R[] {
-  return Array.isArray(result) ? (result as R[]) : ((result as { rows: R[] }).rows ?? []);
-}
 
 async function query<R>(runner: Pick<Tx, 'execute'>, statement: ReturnType<typeof sql>): Promise<R[]> {
   return rowsOf<R>(await runner.execute(statement));

@@ -92,7 +92,7 @@ export async function startPlatform(settings: GatewaySettings, overrides: Platfo
         ...(overrides.txtResolver ? { txtResolver: overrides.txtResolver } : {}),
       }),
       customerSuccessSubgraph({ db: database.db, live, ...clock }),
-    ] as SubgraphDefinition<never>[] as SubgraphDefinition<BaseContext>[];
+    ];
     for (const definition of definitions) {
       const runtime = await startSubgraphRuntime(definition, { internalSecret: secrets.internalSecret, logger });
       runtimes.push(runtime);

@@ -1,4 +1,4 @@
-/** Helpers for customer-success tests: usage events as analytics will publish them, and polling for eventual results. */
+/** Helpers for customer-success tests: usage events as analytics will publish them. */
 import type { EventPayload } from '@platform/core';
 
 export function usageEvent(
@@ -22,14 +22,4 @@ export function usageEvent(
     featuresAvailable: 10,
     lastActivityAt: end.toISOString(),
   };
-}
-
-/** Polls until `done` holds (events are processed asynchronously), or returns the last value after the timeout. */
-export async function waitFor<T>(probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (done(value) || Date.now() > deadline) return value;
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }

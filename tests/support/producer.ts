@@ -5,23 +5,15 @@
  * outbox like any other (startPlatform's `extraEventSources`).
  */
 import { type DomainEventType, type EventPayload, parseEventPayload } from '@platform/core';
-import { adHocOutboxSql, type DatabaseHandle, defineOutbox, inScope, recordEvents } from '@platform/db';
+import { createAdHocOutbox, type DatabaseHandle, defineOutbox, inScope, recordEvents } from '@platform/db';
 import { pgSchema } from 'drizzle-orm/pg-core';
-import postgres from 'postgres';
 
 export const PRODUCER_SCHEMA = 'test_producer';
 const producerOutbox = defineOutbox(pgSchema(PRODUCER_SCHEMA));
 
 /** Creates the producer's outbox as the admin (PostgreSQL URL, or PGlite's own superuser session). */
-export async function createProducerOutbox(database: DatabaseHandle, adminUrl: string | undefined): Promise<void> {
-  const ddl = adHocOutboxSql(PRODUCER_SCHEMA);
-  if (adminUrl) {
-    const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
-    await admin.unsafe(ddl);
-    await admin.end();
-  } else {
-    await database.jobs.executeSql(`RESET ROLE; ${ddl} SET ROLE platform_app;`);
-  }
+export function createProducerOutbox(database: DatabaseHandle, adminUrl: string | undefined): Promise<void> {
+  return createAdHocOutbox(database, adminUrl, PRODUCER_SCHEMA);
 }
 
 export async function publishEvent<T extends DomainEventType>(

@@ -4,6 +4,8 @@
  * does not exist yet will (analytics' usage.recorded, billing's payments).
  * Same columns, RLS, grants and NOTIFY trigger as a migrated outbox.
  */
+import postgres from 'postgres';
+import type { DatabaseHandle } from '../client.js';
 import { APP_ROLE } from './app-role.js';
 
 export function adHocOutboxSql(schema: string, extraTables = ''): string {
@@ -25,4 +27,23 @@ SELECT platform.isolate_by_tenant(c.oid::regclass) FROM pg_class c JOIN pg_names
 DROP TRIGGER IF EXISTS outbox_notify ON ${schema}.outbox;
 CREATE TRIGGER outbox_notify AFTER INSERT ON ${schema}.outbox FOR EACH STATEMENT EXECUTE FUNCTION platform.notify_outbox();
 `;
+}
+
+/**
+ * Creates such an outbox (plus `extraTables`) as the admin: over `adminUrl` on
+ * PostgreSQL, or on PGlite by stepping its single session back up to the
+ * superuser for the set-up and down to the application role again.
+ */
+export async function createAdHocOutbox(database: Pick<DatabaseHandle, 'jobs'>, adminUrl: string | undefined, schema: string, extraTables = ''): Promise<void> {
+  const ddl = adHocOutboxSql(schema, extraTables);
+  if (adminUrl) {
+    const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+    try {
+      await admin.unsafe(ddl);
+    } finally {
+      await admin.end();
+    }
+  } else {
+    await database.jobs.executeSql(`RESET ROLE; ${ddl} SET ROLE ${APP_ROLE};`);
+  }
 }

@@ -7,6 +7,7 @@
 import type { PGlite } from '@electric-sql/pglite';
 import { type SQL, sql } from 'drizzle-orm';
 import type { Sql } from 'postgres';
+import { rowsOf } from '../rows.js';
 import type { Tx } from '../tenant-scope.js';
 
 export interface SqlResult {
@@ -59,9 +60,7 @@ export function postgresExecutor(client: Sql): SqlExecutor {
 export function transactionExecutor(tx: Tx): SqlExecutor {
   return {
     async executeSql(text, values = []) {
-      const result = await tx.execute(positional(text, values));
-      const rows = Array.isArray(result) ? result : (result as unknown as SqlResult).rows;
-      return { rows: [...rows] as Record<string, unknown>[] };
+      return { rows: [...rowsOf(await tx.execute(positional(text, values)))] };
     },
   };
 }

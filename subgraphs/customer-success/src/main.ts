@@ -21,11 +21,10 @@ const database = await openDatabase({
 const live = createLiveEventHub();
 const definition = customerSuccessSubgraph({ db: database.db, live });
 const runtime = await startSubgraphRuntime(definition, { internalSecret: env.INTERNAL_SECRET, logger });
-// TODO(lead): decide which process relays which outbox in distributed mode. As
-// written, this process relays its own outbox, hosts its consumer (usage and
+// Distributed mode: each subgraph process relays its own outbox (replicas share
+// the work through FOR UPDATE SKIP LOCKED), hosts its own consumers (usage and
 // payment events, once analytics and billing relay theirs) and feeds its own
-// subscriptions from the live hub; serving those subscriptions over graphql-ws
-// is up to listenSubgraph.
+// subscriptions from the live hub, which listenSubgraph serves over graphql-ws.
 const bus = await startEventBus({
   database,
   logger,

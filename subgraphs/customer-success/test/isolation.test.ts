@@ -5,7 +5,7 @@
  * transactions in every customer_success table even when the query asks for A's
  * tenant_id explicitly.
  */
-import { customerSuccessTables as cs, inScope, type Tx } from '@platform/db';
+import { customerSuccessTables as cs, inScope, rowsOf, type Tx } from '@platform/db';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCustomer, startCustomerSuccess, type TestSubgraph, type TestTenant, usagePayload } from './support.js';
@@ -15,10 +15,6 @@ let a: TestTenant;
 let b: TestTenant;
 let customerA: string;
 const ids: Record<string, string> = {};
-
-function rowsOf<R>(result: unknown): R[] {
-  return Array.isArray(result) ? (result as R[]) : ((result as { rows: R[] }).rows ?? []);
-}
 
 async function query<R>(tx: Pick<Tx, 'execute'>, statement: ReturnType<typeof sql>): Promise<R[]> {
   return rowsOf<R>(await tx.execute(statement));

@@ -7,10 +7,11 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { type DatabaseHandle, inScope, recordEvents } from '@platform/db';
+import { type DatabaseHandle, inScope, recordEvents, rowsOf } from '@platform/db';
 import { asc, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../../tests/support/database.js';
+import { waitFor } from '../../../../tests/support/wait.js';
 import { createLogger } from '../logger.js';
 import { startEventBus } from './bus.js';
 import { applyEvent, PredecessorPendingError } from './consumer-worker.js';
@@ -36,15 +37,6 @@ async function publish(handle: DatabaseHandle, tenantId: string, aggregates: str
 
 async function appliedEffects(handle: DatabaseHandle, tenantId: string) {
   return inScope(handle.db, { tenantId, accountId: null }, (tx) => tx.select().from(effects).orderBy(asc(effects.seq)));
-}
-
-async function waitFor<T>(probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (done(value) || Date.now() > deadline) return value;
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 function expectOrderedPerAggregate(rows: { aggregateId: string; position: number }[]) {
@@ -79,13 +71,13 @@ describe('event bus', () => {
     try {
       await publish(handle, TENANT, ['a1', 'a2', 'a3'], 10);
       await publish(handle, OTHER_TENANT, ['b1'], 5);
-      const mine = await waitFor(() => appliedEffects(handle, TENANT), (rows) => rows.length >= 30);
+      const mine = await waitFor(() => appliedEffects(handle, TENANT), (rows) => rows.length >= 30, 30_000);
       expect(mine).toHaveLength(30);
       expect(new Set(mine.map((r) => r.eventId)).size).toBe(30);
       expectOrderedPerAggregate(mine);
       // RLS: the other tenant's effects are invisible here, and were applied under its own tenant.
       expect(mine.every((r) => r.tenantId === TENANT)).toBe(true);
-      const theirs = await waitFor(() => appliedEffects(handle, OTHER_TENANT), (rows) => rows.length >= 5);
+      const theirs = await waitFor(() => appliedEffects(handle, OTHER_TENANT), (rows) => rows.length >= 5, 30_000);
       expect(theirs.map((r) => r.aggregateId)).toEqual(['b1', 'b1', 'b1', 'b1', 'b1']);
       await waitFor(async () => liveSeen.length, (n) => n >= 30, 5_000);
       expect(liveSeen).toHaveLength(30);
@@ -173,9 +165,8 @@ describe('event bus crash recovery', () => {
       expect(new Set(rows.map((r) => r.eventId)).size).toBe(200);
       expect(rows).toHaveLength(200); // no event applied twice
       expectOrderedPerAggregate(rows);
-      const pending = await handle.db.execute(sql`select count(*)::int as n from pgboss.job where name = 'events.bus-test' and state in ('created','retry','active')`);
-      const n = (Array.isArray(pending) ? pending[0] : (pending as unknown as { rows: { n: number }[] }).rows[0]) as { n: number };
-      expect(n.n).toBe(0);
+      const pending = rowsOf<{ n: number }>(await handle.db.execute(sql`select count(*)::int as n from pgboss.job where name = 'events.bus-test' and state in ('created','retry','active')`));
+      expect(pending[0]?.n).toBe(0);
     } finally {
       await bus.stop();
       await handle.close();

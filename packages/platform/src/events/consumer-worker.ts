@@ -37,6 +37,7 @@ export async function applyEvent(db: AppDatabase, consumer: EventConsumer, job: 
   const event = eventFromJob(job);
   const table = consumer.checkpoints;
   const aggregateKey = `${event.aggregateType}:${event.aggregateId}`;
+  const thisCheckpoint = and(eq(table.consumer, consumer.name), eq(table.source, event.source), eq(table.aggregateKey, aggregateKey));
   return db.transaction(async (tx) => {
     await setScope(tx, { tenantId: event.tenantId, accountId: null });
     // Insert-then-lock, so two workers racing on an aggregate's first event serialise on the row.
@@ -44,11 +45,7 @@ export async function applyEvent(db: AppDatabase, consumer: EventConsumer, job: 
       .insert(table)
       .values({ tenantId: event.tenantId, consumer: consumer.name, source: event.source, aggregateKey, lastPosition: 0 })
       .onConflictDoNothing();
-    const [checkpoint] = await tx
-      .select({ lastPosition: table.lastPosition })
-      .from(table)
-      .where(and(eq(table.consumer, consumer.name), eq(table.source, event.source), eq(table.aggregateKey, aggregateKey)))
-      .for('update');
+    const [checkpoint] = await tx.select({ lastPosition: table.lastPosition }).from(table).where(thisCheckpoint).for('update');
     const last = checkpoint?.lastPosition ?? 0;
     if (event.position <= last) return 'duplicate';
     if (job.predecessor !== null && last < job.predecessor) throw new PredecessorPendingError(event, job.predecessor);
@@ -61,10 +58,7 @@ export async function applyEvent(db: AppDatabase, consumer: EventConsumer, job: 
       outcome = 'rejected';
       logger.warn({ consumer: consumer.name, eventId: event.id, type: event.type, code: err.code, reason: err.message }, 'event rejected by consumer');
     }
-    await tx
-      .update(table)
-      .set({ lastPosition: event.position, processedAt: sql`now()` })
-      .where(and(eq(table.consumer, consumer.name), eq(table.source, event.source), eq(table.aggregateKey, aggregateKey)));
+    await tx.update(table).set({ lastPosition: event.position, processedAt: sql`now()` }).where(thisCheckpoint);
     return outcome;
   });
 }

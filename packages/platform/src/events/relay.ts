@@ -7,7 +7,7 @@
  * FOR UPDATE SKIP LOCKED.
  */
 import type { EventConsumer, StoredEvent, Tx } from '@platform/db';
-import { transactionExecutor } from '@platform/db';
+import { rowsOf, transactionExecutor } from '@platform/db';
 import { sql } from 'drizzle-orm';
 import type PgBoss from 'pg-boss';
 import { v7 as uuidv7 } from 'uuid';
@@ -42,10 +42,6 @@ export interface RelayBatch {
 
 type Row = Record<string, unknown>;
 
-function rowsOf(result: unknown): Row[] {
-  return (Array.isArray(result) ? result : (result as { rows: Row[] }).rows) as Row[];
-}
-
 export function storedEventFrom(source: string, row: Row): StoredEvent {
   return {
     id: String(row.id),
@@ -60,11 +56,13 @@ export function storedEventFrom(source: string, row: Row): StoredEvent {
   };
 }
 
-const positionsArray = (positions: number[]) => sql`ARRAY(SELECT jsonb_array_elements_text(${JSON.stringify(positions)}::jsonb)::bigint)`;
+/** A PostgreSQL array parameter, sent as JSON text: the one encoding both drivers (PGlite, postgres-js) pass alike. */
+const bigintArray = (values: readonly number[]) => sql`ARRAY(SELECT jsonb_array_elements_text(${JSON.stringify(values)}::jsonb)::bigint)`;
+const textArray = (values: readonly string[]) => sql`ARRAY(SELECT jsonb_array_elements_text(${JSON.stringify(values)}::jsonb))`;
 
 async function predecessors(tx: Tx, source: string, positions: number[], types: readonly string[]): Promise<Map<number, number | null>> {
   const result = await tx.execute(
-    sql`SELECT pos, prev_pos FROM platform.outbox_predecessors(${source}, ${positionsArray(positions)}, ARRAY(SELECT jsonb_array_elements_text(${JSON.stringify(types)}::jsonb)))`,
+    sql`SELECT pos, prev_pos FROM platform.outbox_predecessors(${source}, ${bigintArray(positions)}, ${textArray(types)})`,
   );
   return new Map(rowsOf(result).map((r) => [Number(r.pos), r.prev_pos === null ? null : Number(r.prev_pos)]));
 }
@@ -107,6 +105,6 @@ export async function relayBatch(
 
 /** Loads announced events (another process relayed them) for local live fan-out. */
 export async function loadEvents(tx: Tx, source: string, positions: number[]): Promise<StoredEvent[]> {
-  const result = await tx.execute(sql`SELECT * FROM platform.outbox_events(${source}, ${positionsArray(positions)})`);
+  const result = await tx.execute(sql`SELECT * FROM platform.outbox_events(${source}, ${bigintArray(positions)})`);
   return rowsOf(result).map((row) => storedEventFrom(source, row));
 }

@@ -5,7 +5,7 @@
  * owners.
  */
 import { ConflictError, hashOpaqueToken, type Identity, InvalidStateError, NotFoundError, parseInput, ValidationError } from '@platform/core';
-import { recordEvents, setScope, type Tx, tenancyTables as t } from '@platform/db';
+import { recordEvents, rowsOf, setScope, type Tx, tenancyTables as t } from '@platform/db';
 import { and, eq, gt, lt, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { emailSchema } from './account.service.js';
@@ -166,9 +166,4 @@ export class MemberService {
     const owners = await tx.select({ id: t.users.id }).from(t.users).where(and(eq(t.users.tenantId, tenantId), eq(t.users.role, 'owner'), eq(t.users.status, 'ACTIVE')));
     if (!owners.some((o) => o.id !== exceptUserId)) throw new InvalidStateError('A tenant must keep at least one owner');
   }
-}
-
-/** drizzle returns `{ rows }` on PGlite and an array on postgres-js. */
-export function rowsOf<R>(result: unknown): R[] {
-  return Array.isArray(result) ? (result as R[]) : ((result as { rows: R[] }).rows ?? []);
 }

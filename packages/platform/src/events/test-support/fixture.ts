@@ -3,10 +3,9 @@
  * table and an append-only log of applied effects (no unique key, so a double
  * application would show as two rows).
  */
-import { adHocOutboxSql, type AppDatabase, type DatabaseHandle, defineEventCheckpoints, defineOutbox, type EventConsumer, openDatabase } from '@platform/db';
+import { type AppDatabase, createAdHocOutbox, type DatabaseHandle, defineEventCheckpoints, defineOutbox, type EventConsumer, openDatabase } from '@platform/db';
 import { InvalidStateError } from '../../errors.js';
 import { bigserial, bigint, pgSchema, text, uuid } from 'drizzle-orm/pg-core';
-import postgres from 'postgres';
 
 export const busTest = pgSchema('bus_test');
 export const outbox = defineOutbox(busTest);
@@ -19,28 +18,16 @@ export const effects = busTest.table('effects', {
   position: bigint('position', { mode: 'number' }).notNull(),
 });
 
-const SCHEMA_SQL = adHocOutboxSql(
-  'bus_test',
-  `CREATE TABLE IF NOT EXISTS bus_test.event_checkpoints (
+const FIXTURE_TABLES = `CREATE TABLE IF NOT EXISTS bus_test.event_checkpoints (
   tenant_id uuid NOT NULL, consumer text NOT NULL, source text NOT NULL, aggregate_key text NOT NULL,
   last_position bigint NOT NULL, processed_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (consumer, source, aggregate_key));
 CREATE TABLE IF NOT EXISTS bus_test.effects (
-  seq bigserial PRIMARY KEY, tenant_id uuid NOT NULL, event_id uuid NOT NULL, aggregate_id text NOT NULL, position bigint NOT NULL);`,
-);
+  seq bigserial PRIMARY KEY, tenant_id uuid NOT NULL, event_id uuid NOT NULL, aggregate_id text NOT NULL, position bigint NOT NULL);`;
 
 /** Opens the database and creates the fixture schema as the admin (once). */
 export async function openFixtureDatabase(target: { databaseUrl?: string; dataDir?: string }, create: boolean): Promise<DatabaseHandle> {
   const handle = await openDatabase({ databaseUrl: target.databaseUrl, dataDir: target.dataDir });
-  if (create) {
-    if (target.databaseUrl) {
-      const admin = postgres(target.databaseUrl, { max: 1, onnotice: () => {} });
-      await admin.unsafe(SCHEMA_SQL);
-      await admin.end();
-    } else {
-      // PGlite: the single session may step back up to its superuser for set-up.
-      await handle.jobs.executeSql(`RESET ROLE; ${SCHEMA_SQL} SET ROLE platform_app;`);
-    }
-  }
+  if (create) await createAdHocOutbox(handle, target.databaseUrl, 'bus_test', FIXTURE_TABLES);
   return handle;
 }
 
