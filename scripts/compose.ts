@@ -8,6 +8,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { composeServices } from '@apollo/composition';
 import { printSubgraphSchema } from '@apollo/subgraph';
+import { billingSchema } from '@platform/billing/schema/index';
 import { customerSuccessSchema } from '@platform/customer-success/schema/index';
 import { tenancySchema } from '@platform/tenancy/schema/index';
 import { parse, printSchema } from 'graphql';
@@ -16,6 +17,7 @@ import { parse, printSchema } from 'graphql';
 const SUBGRAPHS = [
   { name: 'tenancy', schema: tenancySchema, url: 'http://127.0.0.1:4101/graphql' },
   { name: 'customer-success', schema: customerSuccessSchema, url: 'http://127.0.0.1:4102/graphql' },
+  { name: 'billing', schema: billingSchema, url: 'http://127.0.0.1:4103/graphql' },
 ];
 
 const root = path.resolve(import.meta.dirname, '..');

@@ -2,13 +2,14 @@
  * The public edge: one Fastify server with the GraphQL endpoint (Apollo Server
  * around @apollo/gateway, loading the composed supergraph), federated
  * subscriptions on the same port (graphql-ws at /graphql, graphql-sse at
- * /graphql/stream), the offline explorer for browsers, and /health and /ready.
+ * /graphql/stream), the offline explorer for browsers, /health and /ready, and
+ * in embedded mode the subgraphs' own HTTP routes (webhooks).
  */
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { fastifyApolloDrainPlugin, fastifyApolloHandler } from '@as-integrations/fastify';
-import { type Logger, unexpectedErrorPlugin } from '@platform/core';
+import { type HttpRoute, type Logger, mountHttpRoutes, unexpectedErrorPlugin } from '@platform/core';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { GraphQLFormattedError } from 'graphql';
 import type { ApiQuota } from './api-quota.js';
@@ -29,6 +30,8 @@ export interface GatewayServerOptions {
   readyChecks: { name: string; check: () => Promise<void> }[];
   /** Limits of the subscription endpoints (defaults in docs/subscriptions.md); `false` serves none. */
   subscriptions?: SubscriptionOptions | false;
+  /** The in-process subgraphs' HTTP routes (embedded mode), e.g. billing's webhook. */
+  routes?: HttpRoute[];
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,128}$/;
@@ -110,6 +113,14 @@ export async function createGatewayServer(options: GatewayServerOptions): Promis
       settings: options.subscriptions,
     });
   }
+
+  // Subgraph routes authenticate their callers themselves (webhooks by signature),
+  // so they must stay outside the gateway's authentication and API quota. Both
+  // run only inside the GraphQL and subscription handlers (the Apollo context,
+  // the subscription endpoints), never in an app-wide hook: the one app-wide
+  // hook is onSend's x-request-id. An app-wide auth hook added later must skip
+  // these routes. They answer with their own error handler, not the GraphQL one.
+  await mountHttpRoutes(app, options.routes ?? [], options.logger);
 
   app.get('/health', async () => ({ status: 'ok' }));
   app.get('/ready', async (_req, reply) => {

@@ -19,6 +19,7 @@ import {
   startSubgraphRuntime,
 } from '@platform/core';
 import { createLiveEventHub, type EventBus, type LiveEventHub, startEventBus } from '@platform/core';
+import { billingSubgraph, EVENT_SOURCE as BILLING_SOURCE } from '@platform/billing';
 import { customerSuccessSubgraph, EVENT_SOURCE as CUSTOMER_SUCCESS_SOURCE } from '@platform/customer-success';
 import { type DatabaseHandle, openDatabase } from '@platform/db';
 import { tenancySubgraph } from '@platform/tenancy';
@@ -92,6 +93,7 @@ export async function startPlatform(settings: GatewaySettings, overrides: Platfo
         ...(overrides.txtResolver ? { txtResolver: overrides.txtResolver } : {}),
       }),
       customerSuccessSubgraph({ db: database.db, live, ...clock }),
+      billingSubgraph({ db: database.db, live, logger, ...clock }),
     ];
     for (const definition of definitions) {
       const runtime = await startSubgraphRuntime(definition, { internalSecret: secrets.internalSecret, logger });
@@ -101,12 +103,12 @@ export async function startPlatform(settings: GatewaySettings, overrides: Platfo
     bus = await startEventBus({
       database,
       logger,
-      relaySources: ['tenancy', CUSTOMER_SUCCESS_SOURCE, ...(overrides.extraEventSources ?? [])],
+      relaySources: ['tenancy', CUSTOMER_SUCCESS_SOURCE, BILLING_SOURCE, ...(overrides.extraEventSources ?? [])],
       consumers: definitions.flatMap((d) => d.consumers ?? []),
-      live: { hub: live, sources: [CUSTOMER_SUCCESS_SOURCE] },
+      live: { hub: live, sources: [CUSTOMER_SUCCESS_SOURCE, BILLING_SOURCE] },
     });
   } else {
-    const urls = { tenancy: settings.SUBGRAPH_TENANCY_URL, 'customer-success': settings.SUBGRAPH_CUSTOMER_SUCCESS_URL };
+    const urls = { tenancy: settings.SUBGRAPH_TENANCY_URL, 'customer-success': settings.SUBGRAPH_CUSTOMER_SUCCESS_URL, billing: settings.SUBGRAPH_BILLING_URL };
     for (const [name, url] of Object.entries(urls)) {
       if (!url) throw new EnvError(`SUBGRAPH_${name.toUpperCase().replace('-', '_')}_URL is required in distributed mode`);
       transports.set(name, httpTransport(name, url, secrets.internalSecret));
@@ -116,6 +118,8 @@ export async function startPlatform(settings: GatewaySettings, overrides: Platfo
   const quotaEnabled = overrides.quota ?? true;
   const app = await createGatewayServer({
     supergraphSdl,
+    // Embedded mode serves the subgraphs' own HTTP routes (billing's payment webhooks); in distributed mode each subgraph serves them.
+    routes: runtimes.flatMap((r) => r.routes),
     transports,
     authenticate: createAuthenticator(createAccessTokenVerifier({ publicKeyPem: secrets.jwtPublicKeyPem })),
     quota: quotaEnabled ? new ApiQuota(transports.get('tenancy')!, logger) : null,

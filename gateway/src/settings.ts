@@ -19,6 +19,7 @@ export const gatewayEnv = {
   INTROSPECTION: booleanish.optional(),
   SUBGRAPH_TENANCY_URL: z.string().url().optional(),
   SUBGRAPH_CUSTOMER_SUCCESS_URL: z.string().url().optional(),
+  SUBGRAPH_BILLING_URL: z.string().url().optional(),
 };
 
 export type GatewaySettings = ReturnType<typeof loadGatewaySettings>;

@@ -7,6 +7,8 @@ export * from './pothos/auth-scopes.js';
 export * from './pothos/error-types.js';
 export * from './server/context.js';
 export * from './server/format-error.js';
+export * from './server/http-routes.js';
 export * from './server/subgraph-server.js';
 export * from './pagination.js';
+export * from './keyset-paging.js';
 export * from './events/index.js';

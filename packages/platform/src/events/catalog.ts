@@ -19,6 +19,8 @@ const factorScores = z.object({
   support: z.number().min(0).max(100).nullable(),
   financial: z.number().min(0).max(100).nullable(),
 });
+const subscriptionStatus = z.enum(['TRIALING', 'ACTIVE', 'PAST_DUE', 'UNPAID', 'CANCELED', 'INCOMPLETE', 'PAUSED']);
+const invoiceStatus = z.enum(['DRAFT', 'OPEN', 'PAID', 'VOID', 'UNCOLLECTIBLE']);
 const customerFields = {
   customerId: id,
   name: z.string(),
@@ -86,7 +88,37 @@ export const EVENT_SCHEMAS = {
     featuresAvailable: z.number().int().min(1).nullable(),
     lastActivityAt: isoDate.nullable(),
   }),
-  // billing (producer arrives with the billing subgraph)
+  // billing
+  'subscription.status_changed@1': z.object({
+    subscriptionId: id,
+    customerId: id,
+    /** null when the subscription was just created. */
+    from: subscriptionStatus.nullable(),
+    to: subscriptionStatus,
+    reason: z.string(),
+    mrrMinor: z.number().int().min(0),
+    currency: z.string().length(3),
+    occurredAt: isoDate,
+  }),
+  'invoice.status_changed@1': z.object({
+    invoiceId: id,
+    customerId: id,
+    subscriptionId: id.nullable(),
+    number: z.string().nullable(),
+    from: invoiceStatus.nullable(),
+    to: invoiceStatus,
+    totalMinor: z.number().int(),
+    amountDueMinor: z.number().int().min(0),
+    currency: z.string().length(3),
+    occurredAt: isoDate,
+  }),
+  'platform_cost.budget_alert@1': z.object({
+    month: z.string().regex(/^\d{4}-\d{2}$/),
+    thresholdPct: z.number().int().min(1),
+    spendMinor: z.number().int().min(0),
+    budgetMinor: z.number().int().min(0),
+    currency: z.string().length(3),
+  }),
   'payment.failed@1': z.object({
     customerId: id,
     invoiceId: id,

@@ -105,3 +105,19 @@ export function createLiveEventHub(): LiveEventHub {
     },
   };
 }
+
+/** Maps an async iterator, passing `return` through so ending the subscription unsubscribes. */
+export function mapAsyncIterator<A, B>(source: AsyncIterableIterator<A>, map: (a: A) => B): AsyncIterableIterator<B> {
+  const mapped: AsyncIterableIterator<B> = {
+    next: async () => {
+      const r = await source.next();
+      return r.done ? { done: true, value: undefined } : { done: false, value: map(r.value) };
+    },
+    return: async () => {
+      await source.return?.();
+      return { done: true, value: undefined };
+    },
+    [Symbol.asyncIterator]: () => mapped,
+  };
+  return mapped;
+}

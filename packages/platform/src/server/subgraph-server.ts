@@ -32,6 +32,7 @@ import { IDENTITY_HEADER, IdentityHeaderError, ReplayGuard, requestBodyHash, ver
 import type { Logger } from '../logger.js';
 import type { BaseContext } from './context.js';
 import { formatSubgraphError, unexpectedErrorPlugin } from './format-error.js';
+import { type HttpRoute, mountHttpRoutes } from './http-routes.js';
 
 export interface SubgraphDefinition<C extends BaseContext> {
   name: string;
@@ -42,6 +43,12 @@ export interface SubgraphDefinition<C extends BaseContext> {
   ready?(): Promise<void>;
   /** Durable consumers of domain events; the platform's event bus delivers to them. */
   consumers?: EventConsumer[];
+  /**
+   * Plain HTTP routes beside GraphQL (webhooks), served by `listenSubgraph` or,
+   * in embedded mode, by the gateway. They bypass the identity check: each
+   * route authenticates its caller itself.
+   */
+  routes?: HttpRoute[];
 }
 
 export interface SubgraphRuntimeOptions {
@@ -65,6 +72,8 @@ export interface SubgraphRuntime {
    * `return()` on the iterator ends the source stream.
    */
   subscribe(request: SubgraphRequest, headers: Headers): Promise<SubscriptionResult>;
+  /** The definition's HTTP routes, for whichever server hosts this runtime. */
+  routes: HttpRoute[];
   ready(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -141,6 +150,7 @@ export async function startSubgraphRuntime<C extends BaseContext>(def: SubgraphD
     schema: def.schema,
     execute,
     subscribe,
+    routes: def.routes ?? [],
     ready: async () => {
       await def.ready?.();
     },
@@ -234,9 +244,9 @@ class EventStream implements AsyncIterableIterator<FormattedExecutionResult> {
 
 /**
  * Serves a subgraph runtime (distributed mode): POST /graphql, GET /health,
- * GET /ready, and graphql-ws (`graphql-transport-ws`) on /graphql, where the
+ * GET /ready, graphql-ws (`graphql-transport-ws`) on /graphql, where the
  * signed identity header travels in each subscribe message's
- * `extensions["x-platform-identity"]`.
+ * `extensions["x-platform-identity"]`, and the runtime's own HTTP routes.
  */
 export async function listenSubgraph(
   runtime: SubgraphRuntime,
@@ -262,6 +272,7 @@ export async function listenSubgraph(
       return reply.code(503).send({ status: 'unavailable', subgraph: runtime.name, reason: (err as Error).message });
     }
   });
+  await mountHttpRoutes(app, runtime.routes, options.logger);
   const closeWebSocket = serveSubscriptions(app, runtime, options.bodyLimit ?? 1_048_576);
   // Before the HTTP server closes: it waits for the upgraded sockets.
   app.addHook('preClose', closeWebSocket);

@@ -6,7 +6,7 @@
 import type { FactorResult, HealthBand, HealthTrend, HealthWeights, Recommendation, RiskFactor } from '../domain/index.js';
 import { builder } from '../builder.js';
 import type { HealthScoreRow, HealthSettings } from '../services/health.service.js';
-import type { Page } from '../services/paging.js';
+import type { Page } from '@platform/core';
 import { CustomerRef } from './customer.js';
 import { HealthBandEnum, HealthFactorEnum, HealthTrendEnum, PlaybookCategoryEnum, SeverityEnum } from './enums.js';
 import { connection } from './page-info.js';

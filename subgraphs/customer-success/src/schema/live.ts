@@ -4,7 +4,7 @@
  * the rest of the filter; a customer named in the arguments must exist in the
  * caller's tenant (checked under RLS when the subscription starts).
  */
-import { ForbiddenError, NotFoundError } from '@platform/core';
+import { ForbiddenError, mapAsyncIterator, NotFoundError } from '@platform/core';
 import type { DomainEventType, EventPayload } from '@platform/core/events/catalog';
 import type { StoredEvent } from '@platform/db';
 import type { CustomerSuccessContext } from '../context.js';
@@ -31,21 +31,5 @@ export async function subscribeTo<T extends ProducedEventType & DomainEventType>
     const payload = event.payload as EventPayload<T> & { customerId: string };
     return (!customerId || payload.customerId === customerId) && matches(payload);
   });
-  return mapIterator(events, (event) => ({ event, payload: event.payload as EventPayload<T> }));
-}
-
-/** Maps an async iterator, passing `return` through so ending the subscription unsubscribes. */
-function mapIterator<A, B>(source: AsyncIterableIterator<A>, map: (a: A) => B): AsyncIterableIterator<B> {
-  const mapped: AsyncIterableIterator<B> = {
-    next: async () => {
-      const r = await source.next();
-      return r.done ? { done: true, value: undefined } : { done: false, value: map(r.value) };
-    },
-    return: async () => {
-      await source.return?.();
-      return { done: true, value: undefined };
-    },
-    [Symbol.asyncIterator]: () => mapped,
-  };
-  return mapped;
+  return mapAsyncIterator(events, (event) => ({ event, payload: event.payload as EventPayload<T> }));
 }

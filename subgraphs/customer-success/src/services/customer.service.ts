@@ -12,7 +12,7 @@ import type { ChurnService } from './churn.service.js';
 import { type CustomerRow, findCustomer, lockCustomer } from './customer-lookup.js';
 import { asActor, type CustomerSuccessDeps, isUniqueViolation, requireTenant } from './deps.js';
 import type { JourneyService } from './journey.service.js';
-import { afterCursor, type Page, type PageArgs, pageRequest, toPageBy } from './paging.js';
+import { afterCursor, type Page, type PageArgs, pageRequest, toPageBy } from '@platform/core';
 import type { PlaybookService } from './playbook.service.js';
 
 export const SEGMENTS = ['SMB', 'MID_MARKET', 'ENTERPRISE'] as const;

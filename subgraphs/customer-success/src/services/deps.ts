@@ -19,21 +19,7 @@ export function requireTenant(actor: Identity): string {
   return actor.tenantId;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** An id that cannot be a uuid names nothing; checking first keeps PostgreSQL from failing the cast. */
-export function isUuid(value: string): boolean {
-  return UUID.test(value);
-}
-
-/** PostgreSQL unique_violation, as both drivers report it (possibly wrapped by drizzle). */
-export function isUniqueViolation(err: unknown, constraint?: string): boolean {
-  for (let e = err; e; e = (e as { cause?: unknown }).cause) {
-    const { code, constraint_name, constraint: c } = e as { code?: string; constraint_name?: string; constraint?: string };
-    if (code === '23505') return !constraint || constraint_name === constraint || c === constraint;
-  }
-  return false;
-}
+export { isUniqueViolation, isUuid } from '@platform/db';
 
 export const DAY_MS = 86_400_000;
 

@@ -25,7 +25,7 @@ import type { ChurnService } from './churn.service.js';
 import { type CustomerRow, lockCustomer } from './customer-lookup.js';
 import { asActor, type CustomerSuccessDeps, daysAgo, requireTenant } from './deps.js';
 import type { JourneyService } from './journey.service.js';
-import { historyPage, type Page, type PageArgs } from './paging.js';
+import { historyPage, type Page, type PageArgs } from '@platform/core';
 import type { PlaybookService } from './playbook.service.js';
 
 export type HealthScoreRow = typeof cs.healthScores.$inferSelect;

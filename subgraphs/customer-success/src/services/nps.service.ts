@@ -12,7 +12,7 @@ import { lockCustomer } from './customer-lookup.js';
 import { asActor, type CustomerSuccessDeps, DAY_MS, requireTenant } from './deps.js';
 import type { HealthService } from './health.service.js';
 import type { JourneyService } from './journey.service.js';
-import { afterCursor, type PageArgs, pageRequest, toPageBy } from './paging.js';
+import { afterCursor, type PageArgs, pageRequest, toPageBy } from '@platform/core';
 
 export type NpsResponseRow = typeof cs.npsResponses.$inferSelect;
 export type NpsGranularity = 'MONTH' | 'QUARTER';

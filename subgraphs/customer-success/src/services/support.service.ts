@@ -7,7 +7,7 @@ import { lockCustomer } from './customer-lookup.js';
 import { asActor, type CustomerSuccessDeps, isUuid, requireTenant } from './deps.js';
 import type { HealthService } from './health.service.js';
 import type { JourneyService } from './journey.service.js';
-import { afterCursor, type PageArgs, pageRequest, toPageBy } from './paging.js';
+import { afterCursor, type PageArgs, pageRequest, toPageBy } from '@platform/core';
 
 export type SupportTicketRow = typeof cs.supportTickets.$inferSelect;
 export const TICKET_PRIORITIES = ['LOW', 'NORMAL', 'HIGH', 'URGENT'] as const;

@@ -29,8 +29,4 @@ export function requireAccount(actor: Identity): string {
   return actor.accountId;
 }
 
-/** PostgreSQL unique_violation, as both drivers report it. */
-export function isUniqueViolation(err: unknown): boolean {
-  const e = (err as { cause?: unknown })?.cause ?? err;
-  return (e as { code?: string })?.code === '23505';
-}
+export { isUniqueViolation } from '@platform/db';

@@ -3,7 +3,8 @@
  * opaque cursors. Histories and timelines read newest first; lists of accounts
  * oldest first.
  */
-import { type Cursor, decodeCursor, encodeCursor, pageSize, ValidationError } from '@platform/core';
+import { type Cursor, decodeCursor, encodeCursor, pageSize } from './pagination.js';
+import { ValidationError } from './errors.js';
 import { and, desc, eq, gt, lt, or, type SQL } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
 

@@ -1,0 +1,1 @@
+ALTER TABLE "billing"."settings" ADD COLUMN "business_name" text;

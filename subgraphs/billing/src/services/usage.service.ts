@@ -1,0 +1,161 @@
+/**
+ * Metered usage. Events arrive in batches (up to 5,000) and are stored with
+ * one multi-row insert; the (meter, identifier) unique index makes ingestion
+ * idempotent: a repeated identifier is ignored and reported as a duplicate,
+ * whenever it comes back (Stripe forgets identifiers after 24 hours; keeping
+ * them longer only makes the guarantee stronger). Timestamps may be up to 35
+ * days old (late reporting) and at most 5 minutes ahead (clock skew).
+ *
+ * Validation is all-or-nothing per batch: usage moves money, so a batch with
+ * one bad event is refused whole, with every bad event named by its index,
+ * and the client resends it corrected (the identifiers make that safe).
+ */
+import { type Identity, NotFoundError, ValidationError } from '@platform/core';
+import { billingTables as b, isUuid, type Tx } from '@platform/db';
+import { and, eq, inArray, isNull } from 'drizzle-orm';
+import type { MeterAggregation } from '../domain/pricing.js';
+import { asActor, type BillingDeps, DAY_MS, requireTenant } from './deps.js';
+import { aggregateUsageWindows, describeItem, usageWindow } from './invoice-lines.js';
+import { chargeFor } from '../domain/pricing.js';
+import { currentItems, termsOf } from './subscription-state.js';
+
+export interface UsageEventInput {
+  /** The meter's event name, e.g. `api_calls`. */
+  meter: string;
+  customerId: string;
+  /** Whole units, ≥ 0. */
+  quantity: number;
+  /** When the usage happened; defaults to now. */
+  timestamp?: Date | null;
+  /** The client's unique id for this event: a second event with the same identifier is ignored. */
+  identifier: string;
+}
+
+export const MAX_USAGE_BATCH = 5_000;
+export const USAGE_BACKDATE_LIMIT_MS = 35 * DAY_MS;
+export const USAGE_FUTURE_TOLERANCE_MS = 5 * 60_000;
+const INSERT_CHUNK = 5_000;
+
+export interface UsageIngestResult {
+  accepted: number;
+  duplicates: number;
+}
+
+export interface MeterUsage {
+  meterId: string;
+  meterEventName: string;
+  aggregation: MeterAggregation;
+  subscriptionItemId: string;
+  description: string;
+  periodStart: Date;
+  periodEnd: Date;
+  quantity: number;
+  /** What the usage would cost if the period closed now. */
+  amountMinor: number;
+  currency: string;
+}
+
+export class UsageService {
+  constructor(private readonly deps: BillingDeps) {}
+
+  record(actor: Identity, events: UsageEventInput[]): Promise<UsageIngestResult> {
+    const tenantId = requireTenant(actor);
+    const now = this.deps.now();
+    if (events.length === 0 || events.length > MAX_USAGE_BATCH) throw ValidationError.single('events', `must hold 1–${MAX_USAGE_BATCH} events`);
+    return asActor(this.deps, actor, async (tx) => {
+      const meterNames = [...new Set(events.map((e) => e.meter))];
+      const meters = await tx.select({ id: b.meters.id, eventName: b.meters.eventName }).from(b.meters).where(inArray(b.meters.eventName, meterNames));
+      const meterId = new Map(meters.map((m) => [m.eventName, m.id]));
+      const customerIds = [...new Set(events.map((e) => e.customerId).filter(isUuid))];
+      const customers = customerIds.length
+        ? await tx
+            .select({ id: b.customers.id })
+            .from(b.customers)
+            .where(and(inArray(b.customers.id, customerIds), isNull(b.customers.archivedAt)))
+        : [];
+      const knownCustomers = new Set(customers.map((c) => c.id));
+      const errors: { path: string; message: string }[] = [];
+      const seen = new Set<string>();
+      const rows: (typeof b.usageEvents.$inferInsert)[] = [];
+      events.forEach((event, i) => {
+        const at = event.timestamp ?? now;
+        const meter = meterId.get(event.meter);
+        if (!meter) errors.push({ path: `events.${i}.meter`, message: `no meter is named "${event.meter}"` });
+        if (!knownCustomers.has(event.customerId)) errors.push({ path: `events.${i}.customerId`, message: `unknown customer ${event.customerId}` });
+        if (!Number.isSafeInteger(event.quantity) || event.quantity < 0) errors.push({ path: `events.${i}.quantity`, message: `must be a whole number ≥ 0, got ${event.quantity}` });
+        if (Number.isNaN(at.getTime())) errors.push({ path: `events.${i}.timestamp`, message: 'is not a valid date' });
+        else if (at.getTime() < now.getTime() - USAGE_BACKDATE_LIMIT_MS) errors.push({ path: `events.${i}.timestamp`, message: 'is more than 35 days in the past' });
+        else if (at.getTime() > now.getTime() + USAGE_FUTURE_TOLERANCE_MS) errors.push({ path: `events.${i}.timestamp`, message: 'is in the future' });
+        const identifier = event.identifier?.trim() ?? '';
+        if (identifier.length < 1 || identifier.length > 255) errors.push({ path: `events.${i}.identifier`, message: 'must be 1–255 characters' });
+        if (!meter) return;
+        const key = `${meter}\u0000${identifier}`;
+        // A repeat inside the batch is a duplicate like a repeat of a stored event.
+        if (seen.has(key)) return;
+        seen.add(key);
+        rows.push({ tenantId, meterId: meter, customerId: event.customerId, identifier, quantity: event.quantity, occurredAt: at, receivedAt: now });
+      });
+      if (errors.length > 0) throw new ValidationError(errors.slice(0, 100), `${errors.length} usage event(s) are not valid; nothing was recorded`);
+      let accepted = 0;
+      for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+        const inserted = await tx
+          .insert(b.usageEvents)
+          .values(rows.slice(i, i + INSERT_CHUNK))
+          .onConflictDoNothing()
+          .returning({ id: b.usageEvents.id });
+        accepted += inserted.length;
+      }
+      return { accepted, duplicates: events.length - accepted };
+    });
+  }
+
+  /**
+   * The current period's usage of a subscription's metered items, aggregated
+   * by each meter's formula exactly as the invoice will be, and what it
+   * would cost if the period closed now.
+   */
+  current(actor: Identity, subscriptionId: string): Promise<MeterUsage[]> {
+    return asActor(this.deps, actor, async (tx) => this.currentIn(tx, subscriptionId));
+  }
+
+  async currentIn(tx: Tx, subscriptionId: string): Promise<MeterUsage[]> {
+    const [subscription] = isUuid(subscriptionId) ? await tx.select().from(b.subscriptions).where(eq(b.subscriptions.id, subscriptionId)) : [];
+    if (!subscription) throw new NotFoundError('Subscription', subscriptionId);
+    const items = ((await currentItems(tx, [subscription.id])).get(subscription.id) ?? []).filter((e) => e.price.meterId);
+    if (items.length === 0) return [];
+    const meters = await tx
+      .select()
+      .from(b.meters)
+      .where(
+        inArray(
+          b.meters.id,
+          items.map((e) => e.price.meterId!),
+        ),
+      );
+    const meterById = new Map(meters.map((m) => [m.id, m]));
+    const now = this.deps.now();
+    const period = { start: subscription.currentPeriodStart, end: new Date(Math.min(now.getTime(), subscription.currentPeriodEnd.getTime())) };
+    const windows = items.flatMap((entry) => {
+      const window = usageWindow(entry, period);
+      const meter = meterById.get(entry.price.meterId!)!;
+      return window ? [{ itemId: entry.item.id, customerId: subscription.customerId, meterId: meter.id, aggregation: meter.aggregation as MeterAggregation, ...window }] : [];
+    });
+    const usage = await aggregateUsageWindows(tx, windows);
+    return items.map((entry) => {
+      const meter = meterById.get(entry.price.meterId!)!;
+      const quantity = usage.get(entry.item.id) ?? 0;
+      return {
+        meterId: meter.id,
+        meterEventName: meter.eventName,
+        aggregation: meter.aggregation as MeterAggregation,
+        subscriptionItemId: entry.item.id,
+        description: describeItem(entry),
+        periodStart: subscription.currentPeriodStart,
+        periodEnd: subscription.currentPeriodEnd,
+        quantity,
+        amountMinor: chargeFor(termsOf(entry.price), quantity).amountMinor,
+        currency: subscription.currency,
+      };
+    });
+  }
+}
