@@ -75,7 +75,7 @@ export function createLoaders(deps: BillingDeps, actor: Identity) {
           .select()
           .from(b.pendingItems)
           .where(and(inArray(b.pendingItems.subscriptionId, ids), isNull(b.pendingItems.invoiceId)))
-          .orderBy(asc(b.pendingItems.createdAt), asc(b.pendingItems.id)),
+          .orderBy(asc(b.pendingItems.createdAt), asc(b.pendingItems.amountMinor), asc(b.pendingItems.id)),
       (r) => r.subscriptionId,
     ),
   };

@@ -68,7 +68,7 @@ export class BillingRunService {
   /** Runs every tenant that has work due (the scheduler). */
   async runDue(asOf = this.deps.now()): Promise<Map<string, BillingRunResult>> {
     const tenants = await inScope(this.deps.db, { tenantId: null, accountId: null }, async (tx) =>
-      rowsOf<{ tenant_id: string }>(await tx.execute(sql`SELECT tenant_id FROM billing.tenants_with_due_work(${asOf}) AS tenant_id`)),
+      rowsOf<{ tenant_id: string }>(await tx.execute(sql`SELECT tenant_id FROM billing.tenants_with_due_work(${asOf.toISOString()}::timestamptz) AS tenant_id`)),
     );
     const results = new Map<string, BillingRunResult>();
     for (const { tenant_id } of tenants) results.set(tenant_id, await this.runTenant(tenant_id, asOf));
@@ -95,7 +95,7 @@ export class BillingRunService {
     const due = rowsOf<{ id: string }>(
       await tx.execute(sql`
         SELECT id FROM billing.subscriptions
-        WHERE status IN ('ACTIVE', 'PAST_DUE', 'TRIALING') AND current_period_end <= ${asOf}
+        WHERE status IN ('ACTIVE', 'PAST_DUE', 'TRIALING') AND current_period_end <= ${asOf.toISOString()}::timestamptz
         ORDER BY current_period_end, id LIMIT ${BILLING_BATCH} FOR UPDATE SKIP LOCKED`),
     );
     if (due.length === 0) return 0;
@@ -154,9 +154,9 @@ export class BillingRunService {
     const invoices = await writeInvoices(tx, billable, { tenantId, settings, now: this.deps.now(), provider: this.deps.paymentProvider });
     if (advanced.length > 0) {
       await tx.execute(sql`
-        UPDATE billing.subscriptions s SET current_period_start = v.period_start, current_period_end = v.period_end, updated_at = ${this.deps.now()}
-        FROM unnest(${sqlArray(advanced.map((a) => a.id))}::uuid[], ${sqlArray(advanced.map((a) => a.start.toISOString()))}::timestamptz[],
-                    ${sqlArray(advanced.map((a) => a.end.toISOString()))}::timestamptz[]) AS v(id, period_start, period_end)
+        UPDATE billing.subscriptions s SET current_period_start = v.period_start::timestamptz, current_period_end = v.period_end::timestamptz, updated_at = ${this.deps.now().toISOString()}::timestamptz
+        FROM unnest(${sqlArray(advanced.map((a) => a.id))}::uuid[], ${sqlArray(advanced.map((a) => a.start.toISOString()))}::text[],
+                    ${sqlArray(advanced.map((a) => a.end.toISOString()))}::text[]) AS v(id, period_start, period_end)
         WHERE s.id = v.id`);
     }
     if (statusChanges.length > 0) {

@@ -113,10 +113,10 @@ export async function aggregateUsageWindows(tx: Tx, windows: UsageWindowRequest[
         END AS value
       FROM unnest(${sqlArray(windows.map((w) => w.itemId))}::uuid[], ${sqlArray(windows.map((w) => w.customerId))}::uuid[],
                   ${sqlArray(windows.map((w) => w.meterId))}::uuid[], ${sqlArray(windows.map((w) => w.aggregation))}::text[],
-                  ${sqlArray(windows.map((w) => w.start.toISOString()))}::timestamptz[], ${sqlArray(windows.map((w) => w.end.toISOString()))}::timestamptz[])
+                  ${sqlArray(windows.map((w) => w.start.toISOString()))}::text[], ${sqlArray(windows.map((w) => w.end.toISOString()))}::text[])
         AS w(item_id, customer_id, meter_id, aggregation, window_start, window_end)
       LEFT JOIN billing.usage_events u
-        ON u.customer_id = w.customer_id AND u.meter_id = w.meter_id AND u.occurred_at >= w.window_start AND u.occurred_at < w.window_end
+        ON u.customer_id = w.customer_id AND u.meter_id = w.meter_id AND u.occurred_at >= w.window_start::timestamptz AND u.occurred_at < w.window_end::timestamptz
       GROUP BY w.item_id, w.aggregation`),
   );
   for (const row of rows) result.set(row.item_id, Number(row.value ?? 0));
@@ -173,7 +173,8 @@ export async function pendingItemsOf(tx: Tx, subscriptionIds: string[]): Promise
     .select()
     .from(b.pendingItems)
     .where(and(inArray(b.pendingItems.subscriptionId, subscriptionIds), isNull(b.pendingItems.invoiceId)))
-    .orderBy(b.pendingItems.createdAt, b.pendingItems.id);
+    // Within one change, the credit for the old item comes before the charge for the new one.
+    .orderBy(b.pendingItems.createdAt, b.pendingItems.amountMinor, b.pendingItems.id);
   for (const row of rows) byId.set(row.subscriptionId, [...(byId.get(row.subscriptionId) ?? []), row]);
   return byId;
 }

@@ -164,9 +164,9 @@ export async function finalizeInvoices(tx: Tx, invoices: InvoiceRow[], ctx: Writ
   const statuses = invoices.map((inv) => (inv.amountDueMinor > 0 ? 'OPEN' : 'PAID'));
   const updated = rowsOf<Record<string, unknown>>(
     await tx.execute(sql`
-      UPDATE billing.invoices i SET number = v.number, status = v.status, finalized_at = ${now}, due_at = ${dueAt},
-        paid_at = CASE WHEN v.status = 'PAID' THEN ${now}::timestamptz END,
-        attempt_count = CASE WHEN v.status = 'OPEN' THEN 1 ELSE 0 END, updated_at = ${now}
+      UPDATE billing.invoices i SET number = v.number, status = v.status, finalized_at = ${now.toISOString()}::timestamptz, due_at = ${dueAt.toISOString()}::timestamptz,
+        paid_at = CASE WHEN v.status = 'PAID' THEN ${now.toISOString()}::timestamptz END,
+        attempt_count = CASE WHEN v.status = 'OPEN' THEN 1 ELSE 0 END, updated_at = ${now.toISOString()}::timestamptz
       FROM unnest(${sqlArray(ids)}::uuid[], ${sqlArray(numbers)}::text[], ${sqlArray(statuses)}::text[]) AS v(id, number, status)
       WHERE i.id = v.id RETURNING i.id`),
   );
