@@ -24,6 +24,7 @@ builder.mutationField('recordUsage', (t) =>
   t.field({
     type: UsageIngestResultRef,
     authScopes: writeScopes,
+    errors: {},
     description: 'Records up to 5,000 usage events. All or nothing: if any event is invalid, none is stored and every invalid one is named by index.',
     args: { events: t.arg({ type: [UsageEventInput], required: true }) },
     resolve: (_r, { events }, ctx) => ctx.services.usage.record(ctx.identity, events),

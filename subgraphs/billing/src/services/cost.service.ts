@@ -90,7 +90,7 @@ export class CostService {
   constructor(private readonly deps: BillingDeps) {}
 
   /** Records a cost and raises every budget threshold the month's spend has newly crossed. */
-  record(actor: Identity, input: RecordCostInput): Promise<{ cost: PlatformCostRow; raisedAlerts: CostAlert[] }> {
+  async record(actor: Identity, input: RecordCostInput): Promise<{ cost: PlatformCostRow; raisedAlerts: CostAlert[] }> {
     const tenantId = requireTenant(actor);
     const now = this.deps.now();
     const cost = this.validCost(input, now);
@@ -116,7 +116,7 @@ export class CostService {
   }
 
   /** Creates or replaces the monthly budget, then raises the current month's thresholds it has already crossed. */
-  setBudget(actor: Identity, input: SetBudgetInput): Promise<{ budget: CostBudgetRow; raisedAlerts: CostAlert[] }> {
+  async setBudget(actor: Identity, input: SetBudgetInput): Promise<{ budget: CostBudgetRow; raisedAlerts: CostAlert[] }> {
     const tenantId = requireTenant(actor);
     const now = this.deps.now();
     const errors = new FieldErrors();
@@ -142,7 +142,7 @@ export class CostService {
    * default the current one). `forTenantId` (a federated Tenant's id) must be
    * the caller's own tenant: costs of another tenant are FORBIDDEN.
    */
-  summary(actor: Identity, month: string | null | undefined, forTenantId?: string): Promise<CostSummary> {
+  async summary(actor: Identity, month: string | null | undefined, forTenantId?: string): Promise<CostSummary> {
     const tenantId = requireTenant(actor);
     if (forTenantId !== undefined && forTenantId !== tenantId) throw new ForbiddenError("Only the current tenant's platform costs can be read");
     const now = this.deps.now();

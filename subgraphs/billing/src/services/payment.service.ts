@@ -12,14 +12,14 @@
  */
 import { type Identity, InvalidStateError, NotFoundError } from '@platform/core';
 import { billingTables as b, isUuid, type Tx } from '@platform/db';
-import { and, asc, desc, eq, gt, lte, ne, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, lte, ne, sql } from 'drizzle-orm';
 import { nextRetryAt } from '../domain/dunning.js';
 import { emit } from '../events/emit.js';
 import { type VerifiedWebhookEvent, verifyWebhookSignature, WebhookSignatureError } from '../http/webhook-signature.js';
 import { asActor, asTenant, type BillingDeps, requireTenant } from './deps.js';
 import { idempotent } from './idempotency.js';
 import { markInvoicePaid, markPaidOutOfBand, OUT_OF_BAND_PROVIDER, PAYABLE_INVOICE_STATUSES } from './invoice-payment.js';
-import { type InvoiceRow, sqlArray, transitionInvoice } from './invoice-writer.js';
+import { type InvoiceRow, transitionInvoice } from './invoice-writer.js';
 import type { BillingSettings } from './settings.service.js';
 import { lockSubscription, recordChange } from './subscription-state.js';
 
@@ -242,9 +242,10 @@ export class PaymentService {
       return [];
     });
     if (charged.length === 0) return 0;
-    await tx.execute(sql`
-      UPDATE billing.invoices i SET attempt_count = i.attempt_count + 1, next_payment_attempt_at = NULL, updated_at = ${asOf}
-      FROM unnest(${sqlArray(charged.map((c) => c.inv.id))}::uuid[]) AS v(id) WHERE i.id = v.id`);
+    await tx
+      .update(b.invoices)
+      .set({ attemptCount: sql`${b.invoices.attemptCount} + 1`, nextPaymentAttemptAt: null, updatedAt: asOf })
+      .where(inArray(b.invoices.id, charged.map((c) => c.inv.id)));
     await tx.insert(b.payments).values(
       charged.map(({ inv, providerPaymentId }) => ({
         tenantId,

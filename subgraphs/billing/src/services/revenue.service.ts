@@ -54,7 +54,7 @@ export class RevenueService {
   constructor(private readonly deps: BillingDeps) {}
 
   /** MRR, ARR, ARPU and paying customers at `at` (default now). */
-  snapshot(actor: Identity, currency: string | null | undefined, at?: Date | null): Promise<RevenueSnapshotResult> {
+  async snapshot(actor: Identity, currency: string | null | undefined, at?: Date | null): Promise<RevenueSnapshotResult> {
     const tenantId = requireTenant(actor);
     const errors = new FieldErrors();
     const code = currency == null ? null : errors.check(() => assertCurrency(currency, 'currency'));
@@ -68,7 +68,7 @@ export class RevenueService {
   }
 
   /** The monthly MRR bridge, retention, ARPU, collected revenue and trend of the last `months` months up to `endMonth`. */
-  report(actor: Identity, input: RevenueReportInput = {}): Promise<RevenueReport> {
+  async report(actor: Identity, input: RevenueReportInput = {}): Promise<RevenueReport> {
     const tenantId = requireTenant(actor);
     const errors = new FieldErrors();
     const code = input.currency == null ? null : errors.check(() => assertCurrency(input.currency!, 'currency'));

@@ -133,8 +133,8 @@ export class UsageService {
         ),
       );
     const meterById = new Map(meters.map((m) => [m.id, m]));
-    const now = this.deps.now();
-    const period = { start: subscription.currentPeriodStart, end: new Date(Math.min(now.getTime(), subscription.currentPeriodEnd.getTime())) };
+    // The whole current period: what has been recorded in it so far (events up to 5 minutes ahead of now are accepted).
+    const period = { start: subscription.currentPeriodStart, end: subscription.currentPeriodEnd };
     const windows = items.flatMap((entry) => {
       const window = usageWindow(entry, period);
       const meter = meterById.get(entry.price.meterId!)!;
