@@ -20,6 +20,7 @@ import {
 } from '@platform/core';
 import { createLiveEventHub, type EventBus, type LiveEventHub, startEventBus } from '@platform/core';
 import { billingSubgraph, EVENT_SOURCE as BILLING_SOURCE } from '@platform/billing';
+import type { BillingRunService } from '@platform/billing/services/billing-run.service';
 import { customerSuccessSubgraph, EVENT_SOURCE as CUSTOMER_SUCCESS_SOURCE } from '@platform/customer-success';
 import { type DatabaseHandle, openDatabase } from '@platform/db';
 import { tenancySubgraph } from '@platform/tenancy';
@@ -72,6 +73,7 @@ export async function startPlatform(settings: GatewaySettings, overrides: Platfo
 
   let database: DatabaseHandle | null = null;
   let bus: EventBus | null = null;
+  let billingTimer: NodeJS.Timeout | null = null;
   const live = createLiveEventHub();
   const runtimes: SubgraphRuntime[] = [];
   const transports = new Map<string, SubgraphTransport>();
@@ -84,6 +86,7 @@ export async function startPlatform(settings: GatewaySettings, overrides: Platfo
     });
     await overrides.prepareDatabase?.(database);
     const clock = overrides.now ? { now: overrides.now } : {};
+    const billing = billingSubgraph({ db: database.db, live, logger, ...clock });
     const definitions: SubgraphDefinition<BaseContext>[] = [
       tenancySubgraph({
         db: database.db,
@@ -93,7 +96,7 @@ export async function startPlatform(settings: GatewaySettings, overrides: Platfo
         ...(overrides.txtResolver ? { txtResolver: overrides.txtResolver } : {}),
       }),
       customerSuccessSubgraph({ db: database.db, live, ...clock }),
-      billingSubgraph({ db: database.db, live, logger, ...clock }),
+      billing,
     ];
     for (const definition of definitions) {
       const runtime = await startSubgraphRuntime(definition, { internalSecret: secrets.internalSecret, logger });
@@ -107,6 +110,7 @@ export async function startPlatform(settings: GatewaySettings, overrides: Platfo
       consumers: definitions.flatMap((d) => d.consumers ?? []),
       live: { hub: live, sources: [CUSTOMER_SUCCESS_SOURCE, BILLING_SOURCE] },
     });
+    billingTimer = scheduleBillingRuns(billing.services.billingRun, settings.BILLING_RUN_INTERVAL_SECONDS, logger);
   } else {
     const urls = { tenancy: settings.SUBGRAPH_TENANCY_URL, 'customer-success': settings.SUBGRAPH_CUSTOMER_SUCCESS_URL, billing: settings.SUBGRAPH_BILLING_URL };
     for (const [name, url] of Object.entries(urls)) {
@@ -136,6 +140,7 @@ export async function startPlatform(settings: GatewaySettings, overrides: Platfo
     database,
     live,
     async close() {
+      if (billingTimer) clearInterval(billingTimer);
       await app.close();
       await bus?.stop();
       live.close();
@@ -143,6 +148,26 @@ export async function startPlatform(settings: GatewaySettings, overrides: Platfo
       await database?.close();
     },
   };
+}
+
+/** Runs the billing run for every tenant with work due, every `seconds` (a run in progress is not overlapped). */
+function scheduleBillingRuns(runs: BillingRunService, seconds: number, logger: Logger): NodeJS.Timeout | null {
+  if (seconds === 0) return null;
+  let running = false;
+  const timer = setInterval(async () => {
+    if (running) return;
+    running = true;
+    try {
+      const results = await runs.runDue();
+      for (const [tenantId, result] of results) logger.info({ tenantId, ...result }, 'billing run');
+    } catch (err) {
+      logger.error({ err }, 'scheduled billing run failed; the next one continues where it stopped');
+    } finally {
+      running = false;
+    }
+  }, seconds * 1000);
+  timer.unref();
+  return timer;
 }
 
 /**

@@ -17,6 +17,8 @@ export const gatewayEnv = {
   // 2 MiB: the largest valid branding update (images, templates, CSS) is about 1.05 MB.
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1_024).max(50_000_000).default(2_097_152),
   INTROSPECTION: booleanish.optional(),
+  /** Embedded mode: how often the billing run closes due periods for every tenant (0: never; run it with the runBilling mutation). */
+  BILLING_RUN_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
   SUBGRAPH_TENANCY_URL: z.string().url().optional(),
   SUBGRAPH_CUSTOMER_SUCCESS_URL: z.string().url().optional(),
   SUBGRAPH_BILLING_URL: z.string().url().optional(),

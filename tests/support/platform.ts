@@ -39,6 +39,8 @@ export async function startTestPlatform(options: { quota?: boolean; env?: Record
     DATA_DIR: 'memory://',
     NODE_ENV: 'test',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    // Tests run billing with the runBilling mutation under their own clock.
+    BILLING_RUN_INTERVAL_SECONDS: '0',
     ...(database.databaseUrl ? { DATABASE_URL: database.databaseUrl } : {}),
     ...options.env,
   });
