@@ -27,7 +27,7 @@ export function billingSubgraph(options: BillingOptions): SubgraphDefinition<Bil
       await deps.db.execute(sql`select 1`);
     },
     consumers: [createEventConsumer()],
-    routes: [webhookRoute(services.payments)],
+    routes: [webhookRoute(services.payments, { logger: deps.logger })],
     services,
   };
 }

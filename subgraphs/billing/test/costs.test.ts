@@ -124,14 +124,20 @@ describe('budget alerts', () => {
     expect(await env.outbox(t.tenantId, ALERT)).toHaveLength(3);
   });
 
-  it('raises a threshold once when two costs cross it only together, recorded at the same time', async () => {
+  it('raises each threshold exactly when reached, however many costs are recorded at the same time', async () => {
     clockAt();
     const t = env.tenant();
-    await env.services.costs.setBudget(t.owner, { monthlyAmountMinor: 10_000, currency: 'USD', thresholdsPct: [50] });
-    // 3,000 + 3,000 = 6,000 ≥ 5,000; neither alone is. The per-tenant lock makes the second see the first.
-    const results = await Promise.all([record(t, { amountMinor: 3_000 }), record(t, { amountMinor: 3_000 })]);
-    expect(results.flatMap((r) => r.raisedAlerts.map((a) => [a.thresholdPct, a.spendMinor]))).toEqual([[50, 6_000]]);
-    expect(await env.outbox(t.tenantId, ALERT)).toHaveLength(1);
+    await env.services.costs.setBudget(t.owner, { monthlyAmountMinor: 10_000, currency: 'USD', thresholdsPct: [50, 100] });
+    // Ten costs of 1,000 at once. The per-tenant lock makes each see the ones before it, so the
+    // fifth reaches exactly 5,000 and the tenth exactly 10,000; without it, two costs committing
+    // together could each see 9,000 and the 100 % alert would never be raised.
+    const results = await Promise.all(Array.from({ length: 10 }, () => record(t, { amountMinor: 1_000 })));
+    const raised = results.flatMap((r) => r.raisedAlerts.map((a) => [a.thresholdPct, a.spendMinor]));
+    expect(raised.sort((x, y) => x[0]! - y[0]!)).toEqual([
+      [50, 5_000],
+      [100, 10_000],
+    ]);
+    expect(await env.outbox(t.tenantId, ALERT)).toHaveLength(2);
   });
 
   it('records a cost once per idempotency key', async () => {
@@ -298,9 +304,12 @@ describe('platform costs over GraphQL', () => {
     });
     const mismatched = await env.ok(t.owner, RECORD, { input: { category: 'API', amountMinor: 1, currency: 'EUR' } });
     expect(mismatched.recordPlatformCost).toEqual({ __typename: 'ValidationError', fieldErrors: [{ path: 'currency', message: "must be the budget's currency USD, got EUR" }] });
-    // A fraction never reaches the service: the MinorAmount scalar refuses it.
-    const fraction = await env.gql(t.owner, RECORD, { input: { category: 'API', amountMinor: 1.5, currency: 'USD' } });
-    expect(fraction.errors?.[0]?.message).toContain('MinorAmount must be a whole number');
+    // A fraction passes the MinorAmount scalar and comes back as a typed error naming the field.
+    const fraction = await env.ok(t.owner, RECORD, { input: { category: 'API', amountMinor: 1.5, currency: 'USD' } });
+    expect(fraction.recordPlatformCost).toEqual({
+      __typename: 'ValidationError',
+      fieldErrors: [{ path: 'amountMinor', message: 'must be a whole number of minor units (cents), got 1.5' }],
+    });
     // 8,000 of 10,000 after 10 of 31 days: forecast 8,000 × 31 / 10 = 24,800.
     const { platformCosts } = await env.ok(t.user(['data:read']), SUMMARY, {});
     expect(platformCosts).toEqual({

@@ -17,7 +17,7 @@ export interface ChargedInvoice {
   customerId: string;
   subscriptionId: string;
   invoiceId: string;
-  /** The provider's id of the first charge (PENDING). */
+  /** The provider's id of the first charge (PENDING); empty for a draft, which is not charged. */
   providerPaymentId: string;
   amountMinor: number;
 }
@@ -82,7 +82,7 @@ export async function chargedInvoice(
       { tenantId, settings: await loadSettings(tx, tenantId), now, provider: h.deps.paymentProvider },
     );
     const [payment] = await tx.select().from(b.payments).where(eq(b.payments.invoiceId, invoice!.id));
-    return { tenantId, customerId, subscriptionId, invoiceId: invoice!.id, providerPaymentId: payment!.providerPaymentId, amountMinor: invoice!.amountDueMinor };
+    return { tenantId, customerId, subscriptionId, invoiceId: invoice!.id, providerPaymentId: payment?.providerPaymentId ?? '', amountMinor: invoice!.amountDueMinor };
   });
 }
 
@@ -161,4 +161,9 @@ export async function statusLedger(h: Harness, tenantId: string, subscriptionId:
     tx.select().from(b.subscriptionChanges).where(eq(b.subscriptionChanges.subscriptionId, subscriptionId)).orderBy(asc(b.subscriptionChanges.id)),
   );
   return rows.filter((r) => r.kind === 'STATUS').map((r) => `${r.fromStatus}→${r.toStatus}:${r.reason}`);
+}
+
+/** The payloads of the tenant's outbox events of one type, oldest first. */
+export async function payloads(h: Pick<BillingHarness, 'outbox'>, tenantId: string, type: string): Promise<Record<string, unknown>[]> {
+  return (await h.outbox(tenantId, type)).map((e) => e.payload as Record<string, unknown>);
 }

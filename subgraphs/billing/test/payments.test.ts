@@ -10,10 +10,10 @@ import { ConflictError, InvalidStateError, NotFoundError } from '@platform/core'
 import { billingTables as b } from '@platform/db';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ChargeRequest } from '../src/services/payment-provider.js';
 import { PaymentService } from '../src/services/payment.service.js';
+import type { ChargeRequest } from '../src/services/payment-provider.js';
 import { loadSettings } from '../src/services/settings.service.js';
-import { chargedInvoice, intentEvent, invoice, payments, postWebhook, settleLatest, statusLedger, subscription } from './payment-fixtures.js';
+import { chargedInvoice, intentEvent, invoice, payloads, payments, postWebhook, settleLatest, statusLedger, subscription } from './payment-fixtures.js';
 import { type BillingHarness, DAY, startBilling, type TestTenant } from './support.js';
 
 let h: BillingHarness;
@@ -69,7 +69,7 @@ describe('a succeeded charge', () => {
     const sub = await subscription(h, t.tenantId, charged.subscriptionId);
     expect(sub).toMatchObject({ status: 'ACTIVE', mrrMinor: 1_000 });
     expect(await statusLedger(h, t.tenantId, charged.subscriptionId)).toEqual(['ACTIVE→PAST_DUE:payment_failed', 'PAST_DUE→ACTIVE:payment_succeeded']);
-    const moves = (await h.outbox(t.tenantId, 'subscription.status_changed@1')).map((e) => `${e.payload.from}→${e.payload.to}`);
+    const moves = (await payloads(h, t.tenantId, 'subscription.status_changed@1')).map((p) => `${p.from}→${p.to}`);
     expect(moves).toEqual(['ACTIVE→PAST_DUE', 'PAST_DUE→ACTIVE']);
   });
 
@@ -153,7 +153,13 @@ describe('a failed charge', () => {
     const requests: ChargeRequest[] = [];
     const recording = new PaymentService({
       ...h.deps,
-      paymentProvider: { name: 'sandbox', requestCharge: async (r) => (requests.push(r), h.deps.paymentProvider.requestCharge(r)) },
+      paymentProvider: {
+        name: 'sandbox',
+        requestCharge: async (request) => {
+          requests.push(request);
+          return h.deps.paymentProvider.requestCharge(request);
+        },
+      },
     });
     const start = h.clock.now;
     const charged = await chargedInvoice(h, t.tenantId);
@@ -177,7 +183,7 @@ describe('a failed charge', () => {
     ]);
     expect(nextRetries).toEqual([new Date(start.getTime() + 5 * DAY).toISOString(), new Date(start.getTime() + 7 * DAY).toISOString(), null]);
     expect((await payments(h, t.tenantId, charged.invoiceId)).map((p) => `${p.attempt}:${p.status}`)).toEqual(['1:FAILED', '2:FAILED', '3:FAILED', '4:FAILED']);
-    expect((await h.outbox(t.tenantId, 'payment.failed@1')).map((e) => [e.payload.attempt, e.payload.nextRetryAt])).toEqual([
+    expect((await payloads(h, t.tenantId, 'payment.failed@1')).map((p) => [p.attempt, p.nextRetryAt])).toEqual([
       [1, new Date(start.getTime() + 3 * DAY).toISOString()],
       [2, new Date(start.getTime() + 5 * DAY).toISOString()],
       [3, new Date(start.getTime() + 7 * DAY).toISOString()],
@@ -203,7 +209,7 @@ describe('a failed charge', () => {
     expect(await invoice(h, t.tenantId, charged.invoiceId)).toMatchObject({ status: 'UNCOLLECTIBLE', markedUncollectibleAt: now, nextPaymentAttemptAt: null });
     expect(await subscription(h, t.tenantId, charged.subscriptionId)).toMatchObject({ status: 'CANCELED', canceledAt: now, endedAt: now, mrrMinor: 0 });
     expect(await statusLedger(h, t.tenantId, charged.subscriptionId)).toEqual(['ACTIVE→PAST_DUE:payment_failed', 'PAST_DUE→CANCELED:dunning_exhausted']);
-    const invoiceMoves = (await h.outbox(t.tenantId, 'invoice.status_changed@1')).map((e) => `${e.payload.from}→${e.payload.to}`);
+    const invoiceMoves = (await payloads(h, t.tenantId, 'invoice.status_changed@1')).map((p) => `${p.from}→${p.to}`);
     expect(invoiceMoves).toEqual(['null→DRAFT', 'DRAFT→OPEN', 'OPEN→UNCOLLECTIBLE']);
   });
 

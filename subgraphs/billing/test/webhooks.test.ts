@@ -200,7 +200,7 @@ describe('the HTTP route', () => {
   it('serves POST /billing/webhooks/stripe/:tenantId with the stripe-signature header, and 413 for a body over 256 KiB', async () => {
     const { secret, charged, succeeded } = await setup();
     const logger = createLogger('test', 'silent');
-    // A second runtime-backed server is not needed: the harness's runtime already carries the route.
+    // The harness's runtime, which carries billing's routes, served over HTTP; closing the server must not stop it (the harness does).
     const { app, url } = await listenSubgraph({ ...h.runtime, stop: async () => {} }, { port: 0, logger });
     try {
       const endpoint = url.replace('/graphql', `/billing/webhooks/stripe/${charged.tenantId}`);

@@ -1,13 +1,16 @@
 /**
- * What happens when an invoice gets paid, whoever collected the money: the
- * payment provider (a `payment_intent.succeeded` webhook) or the tenant,
- * recording a bank transfer or cheque received outside the provider. Both
- * paths go through `markInvoicePaid`, so an invoice is paid, announced
- * (`invoice.paid@1`, which customer-success reads for the health score's
- * financial factor) and its subscription recovered from dunning in one way only.
+ * What a payment's outcome does to the invoice and its subscription. An
+ * invoice gets paid, whoever collected the money: the payment provider (a
+ * `payment_intent.succeeded` webhook) or the tenant, recording a bank transfer
+ * or cheque received outside the provider. Both paths go through
+ * `markInvoicePaid`, so an invoice is paid, announced (`invoice.paid@1`, which
+ * customer-success reads for the health score's financial factor) and its
+ * subscription recovered from dunning in one way only. A failed charge dunns
+ * the subscription (`dunSubscription`).
  */
 import { billingTables as b, type Tx } from '@platform/db';
 import { and, eq, isNotNull, max, ne } from 'drizzle-orm';
+import type { DunningFinalAction } from '../domain/dunning.js';
 import type { SubscriptionStatus } from '../domain/lifecycle.js';
 import { emit } from '../events/emit.js';
 import { type InvoiceRow, transitionInvoice } from './invoice-writer.js';
@@ -108,4 +111,33 @@ async function reactivateAfterPayment(tx: Tx, subscriptionId: string, paidInvoic
     at: payment.at,
     actorUserId: payment.actorUserId ?? null,
   });
+}
+
+/**
+ * The subscription's side of a failed charge: ACTIVE or TRIALING → PAST_DUE;
+ * when the retries are exhausted (`finalAction` given) the tenant's final
+ * action: CANCEL ends any subscription still running, MARK_UNPAID moves a
+ * PAST_DUE one to UNPAID. INCOMPLETE (never paid; the billing run expires it)
+ * and PAUSED subscriptions do not become PAST_DUE.
+ */
+export async function dunSubscription(tx: Tx, subscriptionId: string, finalAction: DunningFinalAction | null, at: Date): Promise<void> {
+  const locked = await lockSubscription(tx, subscriptionId);
+  if (!locked) return;
+  const { items } = locked;
+  let subscription = locked.subscription;
+  if (subscription.status === 'ACTIVE' || subscription.status === 'TRIALING') {
+    subscription = await recordChange(tx, subscription, { kind: 'STATUS', status: 'PAST_DUE', reason: 'payment_failed', items, at });
+  }
+  if (finalAction === 'CANCEL' && subscription.status !== 'CANCELED') {
+    await recordChange(tx, subscription, {
+      kind: 'STATUS',
+      status: 'CANCELED',
+      reason: 'dunning_exhausted',
+      items,
+      at,
+      set: { canceledAt: at, endedAt: at, cancelAtPeriodEnd: false },
+    });
+  } else if (finalAction === 'MARK_UNPAID' && subscription.status === 'PAST_DUE') {
+    await recordChange(tx, subscription, { kind: 'STATUS', status: 'UNPAID', reason: 'dunning_exhausted', items, at });
+  }
 }

@@ -13,15 +13,14 @@
 import { type Identity, InvalidStateError, NotFoundError } from '@platform/core';
 import { billingTables as b, isUuid, type Tx } from '@platform/db';
 import { and, asc, desc, eq, gt, inArray, lte, ne, sql } from 'drizzle-orm';
-import { nextRetryAt } from '../domain/dunning.js';
+import { type DunningFinalAction, nextRetryAt } from '../domain/dunning.js';
 import { emit } from '../events/emit.js';
 import { type VerifiedWebhookEvent, verifyWebhookSignature, WebhookSignatureError } from '../http/webhook-signature.js';
 import { asActor, asTenant, type BillingDeps, requireTenant } from './deps.js';
 import { idempotent } from './idempotency.js';
-import { markInvoicePaid, markPaidOutOfBand, OUT_OF_BAND_PROVIDER, PAYABLE_INVOICE_STATUSES } from './invoice-payment.js';
+import { dunSubscription, markInvoicePaid, markPaidOutOfBand, OUT_OF_BAND_PROVIDER, PAYABLE_INVOICE_STATUSES } from './invoice-payment.js';
 import { type InvoiceRow, transitionInvoice } from './invoice-writer.js';
 import type { BillingSettings } from './settings.service.js';
-import { lockSubscription, recordChange } from './subscription-state.js';
 
 export type PaymentRow = typeof b.payments.$inferSelect;
 export type WebhookOutcome = 'APPLIED' | 'IGNORED' | 'REJECTED';
@@ -90,10 +89,11 @@ export class PaymentService {
   /**
    * Charges every OPEN invoice whose retry is due at `asOf`: the next attempt
    * is requested from the provider and recorded PENDING; its outcome webhook
-   * schedules the one after. Invoices another run holds are skipped. Returns
-   * how many charges were requested.
+   * schedules the one after (so the schedule itself is applied in
+   * recordFailure; the settings are taken for the run's uniform signature).
+   * Invoices another run holds are skipped. Returns how many charges were
+   * requested.
    */
-  // The schedule itself is applied when a failure is reported (recordFailure); the run passes its settings to every step.
   async retryDuePayments(tx: Tx, tenantId: string, asOf: Date, _settings: BillingSettings): Promise<number> {
     let requested = 0;
     let after = '00000000-0000-0000-0000-000000000000';
@@ -211,11 +211,12 @@ export class PaymentService {
       },
     });
     const exhausted = retryAt === null;
-    if (invoice.subscriptionId) await dunSubscription(tx, invoice.subscriptionId, exhausted ? settings.dunningFinalAction : null, now);
-    if (exhausted && settings.dunningFinalAction === 'CANCEL') {
+    const finalAction = settings.dunningFinalAction as DunningFinalAction;
+    if (invoice.subscriptionId) await dunSubscription(tx, invoice.subscriptionId, exhausted ? finalAction : null, now);
+    if (exhausted && finalAction === 'CANCEL') {
       await transitionInvoice(tx, updated!, 'UNCOLLECTIBLE', now, { markedUncollectibleAt: now, nextPaymentAttemptAt: null });
     }
-    return { outcome: 'APPLIED', detail: exhausted ? `retries exhausted: ${settings.dunningFinalAction}` : null };
+    return { outcome: 'APPLIED', detail: exhausted ? `retries exhausted: ${finalAction}` : null };
   }
 
   /** Requests the next charge of each invoice, then records them all in two statements. */
@@ -260,33 +261,6 @@ export class PaymentService {
       })),
     );
     return charged.length;
-  }
-}
-
-/**
- * The subscription's side of a failure: ACTIVE or TRIALING → PAST_DUE, and
- * when the retries are exhausted the tenant's final action (an INCOMPLETE
- * subscription is left to expire; PAUSED ones are not dunned).
- */
-async function dunSubscription(tx: Tx, subscriptionId: string, finalAction: string | null, at: Date): Promise<void> {
-  const locked = await lockSubscription(tx, subscriptionId);
-  if (!locked) return;
-  const { items } = locked;
-  let subscription = locked.subscription;
-  if (subscription.status === 'ACTIVE' || subscription.status === 'TRIALING') {
-    subscription = await recordChange(tx, subscription, { kind: 'STATUS', status: 'PAST_DUE', reason: 'payment_failed', items, at });
-  }
-  if (finalAction === 'CANCEL' && subscription.status !== 'CANCELED') {
-    await recordChange(tx, subscription, {
-      kind: 'STATUS',
-      status: 'CANCELED',
-      reason: 'dunning_exhausted',
-      items,
-      at,
-      set: { canceledAt: at, endedAt: at, cancelAtPeriodEnd: false },
-    });
-  } else if (finalAction === 'MARK_UNPAID' && subscription.status === 'PAST_DUE') {
-    await recordChange(tx, subscription, { kind: 'STATUS', status: 'UNPAID', reason: 'dunning_exhausted', items, at });
   }
 }
 
