@@ -1,10 +1,10 @@
+export * as billingTables from './billing/tables.js';
 export * from './client.js';
+export * as customerSuccessTables from './customer-success/tables.js';
+export * from './events/index.js';
 export * from './migrate.js';
 export * from './outbox.js';
 export * from './rows.js';
 export * from './sql-errors.js';
-export * from './tenant-scope.js';
 export * as tenancyTables from './tenancy/tables.js';
-export * as customerSuccessTables from './customer-success/tables.js';
-export * as billingTables from './billing/tables.js';
-export * from './events/index.js';
+export * from './tenant-scope.js';

@@ -5,23 +5,22 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import {
-  createAccessTokenIssuer,
-  createAccessTokenVerifier,
-  createLogger,
-  EnvError,
-  generateSigningKeys,
-  loadOrCreateDevSecrets,
-  type Logger,
-  type BaseContext,
-  type SubgraphDefinition,
-  type SubgraphRuntime,
-  startSubgraphRuntime,
-} from '@platform/core';
-import { createLiveEventHub, type EventBus, type LiveEventHub, startEventBus } from '@platform/core';
-import { billingSubgraph, EVENT_SOURCE as BILLING_SOURCE } from '@platform/billing';
+import { EVENT_SOURCE as BILLING_SOURCE, billingSubgraph } from '@platform/billing';
 import type { BillingRunService } from '@platform/billing/services/billing-run.service';
-import { customerSuccessSubgraph, EVENT_SOURCE as CUSTOMER_SUCCESS_SOURCE } from '@platform/customer-success';
+import {
+  type BaseContext,
+  createAccessTokenIssuer,
+  createAccessTokenVerifier,createLiveEventHub, 
+  createLogger,
+  EnvError,type EventBus, 
+  generateSigningKeys,type LiveEventHub, 
+  type Logger,
+  loadOrCreateDevSecrets,
+  type SubgraphDefinition,
+  type SubgraphRuntime,startEventBus, 
+  startSubgraphRuntime
+} from '@platform/core';
+import { EVENT_SOURCE as CUSTOMER_SUCCESS_SOURCE, customerSuccessSubgraph } from '@platform/customer-success';
 import { type DatabaseHandle, openDatabase } from '@platform/db';
 import { tenancySubgraph } from '@platform/tenancy';
 import type { TxtResolver } from '@platform/tenancy/services/domains/domain-verification';

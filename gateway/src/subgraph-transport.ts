@@ -7,7 +7,7 @@
  * connection per subgraph on the same URL.
  */
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
-import { IDENTITY_HEADER, type Identity, requestBodyHash, signIdentityHeader, type SubgraphRequest, type SubgraphRuntime } from '@platform/core';
+import { IDENTITY_HEADER, type Identity, requestBodyHash, type SubgraphRequest, type SubgraphRuntime, signIdentityHeader } from '@platform/core';
 import type { FormattedExecutionResult } from 'graphql';
 import type { GatewayContext } from './identity.js';
 import { type SubgraphSocketOptions, subgraphSocket } from './subscriptions/subgraph-socket.js';

@@ -5,9 +5,9 @@
  */
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { createLogger } from '@platform/core';
-import { print } from 'graphql';
 import { startPlatform, testSecrets } from '@platform/gateway/platform';
 import { loadGatewaySettings } from '@platform/gateway/settings';
+import { print } from 'graphql';
 import { createTestDatabase } from './database.js';
 import { createProducerOutbox, PRODUCER_SCHEMA } from './producer.js';
 

@@ -7,7 +7,7 @@
  * results, reports their errors like it does for queries, and shapes the
  * result to exactly the client's selection.
  */
-import { type GraphQLDataSource, type GraphQLDataSourceProcessOptions, executeQueryPlan, type ServiceMap } from '@apollo/gateway';
+import { executeQueryPlan, type GraphQLDataSource, type GraphQLDataSourceProcessOptions, type ServiceMap } from '@apollo/gateway';
 import type { Identity, Logger } from '@platform/core';
 import type { FormattedExecutionResult, GraphQLError, GraphQLFormattedError } from 'graphql';
 import type { GatewayContext } from '../identity.js';

@@ -5,8 +5,9 @@
  * subgraphs) that complete each event. Documents are parsed, validated against
  * the API schema and planned once, then cached by (query, operation name).
  */
-import { buildOperationContext } from '@apollo/gateway';
+
 import { operationFromDocument, type Schema, Supergraph } from '@apollo/federation-internals';
+import { buildOperationContext } from '@apollo/gateway';
 import { type FetchNode, type QueryPlan, QueryPlanner } from '@apollo/query-planner';
 import { type DocumentNode, GraphQLError, type GraphQLSchema, getOperationAST, parse, stripIgnoredCharacters, type VariableDefinitionNode, validate } from 'graphql';
 

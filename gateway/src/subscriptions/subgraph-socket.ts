@@ -9,7 +9,7 @@
  * serialised (the client's JSON replacer), each send with a fresh header bound
  * to that operation.
  */
-import { type Identity, IDENTITY_HEADER, type Logger, requestBodyHash, type SubgraphRequest, signIdentityHeader } from '@platform/core';
+import { IDENTITY_HEADER, type Identity, type Logger, requestBodyHash, type SubgraphRequest, signIdentityHeader } from '@platform/core';
 import type { FormattedExecutionResult } from 'graphql';
 import { type Client, createClient, type SubscribePayload } from 'graphql-ws';
 import WebSocket from 'ws';

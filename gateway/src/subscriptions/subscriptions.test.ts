@@ -4,7 +4,7 @@
  * subscription, `users` resolves `User.email`).
  */
 import type { FormattedExecutionResult } from 'graphql';
-import { type Client as SseClient, createClient as createSseClient } from 'graphql-sse';
+import { createClient as createSseClient, type Client as SseClient } from 'graphql-sse';
 import { type Client, createClient } from 'graphql-ws';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';

@@ -9,8 +9,8 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import {
   type BaseContext,
   createAccessTokenIssuer,
-  createLogger,
   createAccessTokenVerifier,
+  createLogger,
   generateSigningKeys,
   type Identity,
   listenSubgraph,

@@ -1,7 +1,10 @@
 export * from './auth/index.js';
 export * from './env.js';
 export * from './errors.js';
+export * from './events/index.js';
+export * from './keyset-paging.js';
 export * from './logger.js';
+export * from './pagination.js';
 export * from './permissions.js';
 export * from './pothos/auth-scopes.js';
 export * from './pothos/error-types.js';
@@ -9,6 +12,3 @@ export * from './server/context.js';
 export * from './server/format-error.js';
 export * from './server/http-routes.js';
 export * from './server/subgraph-server.js';
-export * from './pagination.js';
-export * from './keyset-paging.js';
-export * from './events/index.js';

@@ -3,10 +3,11 @@
  * opaque cursors. Histories and timelines read newest first; lists of accounts
  * oldest first.
  */
-import { type Cursor, decodeCursor, encodeCursor, pageSize } from './pagination.js';
-import { ValidationError } from './errors.js';
+
 import { and, desc, eq, gt, lt, or, type SQL } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
+import { ValidationError } from './errors.js';
+import { type Cursor, decodeCursor, encodeCursor, pageSize } from './pagination.js';
 
 export interface Page<R> {
   nodes: R[];

@@ -1,5 +1,5 @@
 /** Structured JSON logs (pino). One root logger per process; children carry the request id. */
-import { pino, type Logger } from 'pino';
+import { type Logger, pino } from 'pino';
 
 export type { Logger };
 

@@ -5,7 +5,7 @@
  * them), and helpers to seed a tenant's customers the way customer-success's
  * events do.
  */
-import { BUILT_IN_ROLES, createLogger, type Identity, IDENTITY_HEADER, requestBodyHash, signIdentityHeader, startSubgraphRuntime } from '@platform/core';
+import { BUILT_IN_ROLES, createLogger, IDENTITY_HEADER, type Identity, requestBodyHash, signIdentityHeader, startSubgraphRuntime } from '@platform/core';
 import { billingTables as b, type DatabaseHandle, inScope, openDatabase, type StoredEvent, type Tx } from '@platform/db';
 import { asc, eq } from 'drizzle-orm';
 import { createTestDatabase } from '../../../tests/support/database.js';

@@ -1,10 +1,11 @@
 /** The customer-success subgraph's Pothos builder: configuration only, no types. */
+
+import { type PlatformAuthScopes, platformAuthScopes, registerErrorTypes, registerScalars, unauthorizedError, ValidationError } from '@platform/core';
 import SchemaBuilder from '@pothos/core';
 import DirectivesPlugin from '@pothos/plugin-directives';
 import ErrorsPlugin from '@pothos/plugin-errors';
 import FederationPlugin from '@pothos/plugin-federation';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
-import { type PlatformAuthScopes, platformAuthScopes, registerErrorTypes, registerScalars, unauthorizedError, ValidationError } from '@platform/core';
 import type { CustomerSuccessContext } from './context.js';
 
 export const builder = new SchemaBuilder<{

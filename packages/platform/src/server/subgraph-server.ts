@@ -12,6 +12,7 @@ import { unwrapResolverError } from '@apollo/server/errors';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import type { EventConsumer } from '@platform/db';
 import Fastify, { type FastifyInstance } from 'fastify';
+import type { ExecutionArgs } from 'graphql';
 import {
   createSourceEventStream,
   type DocumentNode,
@@ -25,7 +26,6 @@ import {
   parse,
   validate,
 } from 'graphql';
-import type { ExecutionArgs } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { IDENTITY_HEADER, IdentityHeaderError, ReplayGuard, requestBodyHash, verifyIdentityHeader } from '../auth/index.js';

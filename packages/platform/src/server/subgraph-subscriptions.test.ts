@@ -3,11 +3,11 @@
  * process and over graphql-ws), one fresh context per event, masked errors,
  * and a returned iterator ends its source stream.
  */
-import { GraphQLInt, GraphQLNonNull, GraphQLObjectType, GraphQLSchema, GraphQLString, type FormattedExecutionResult } from 'graphql';
+import { type FormattedExecutionResult, GraphQLInt, GraphQLNonNull, GraphQLObjectType, GraphQLSchema, GraphQLString } from 'graphql';
 import { createClient } from 'graphql-ws/client';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { type Identity, IDENTITY_HEADER, requestBodyHash, signIdentityHeader } from '../auth/index.js';
+import { IDENTITY_HEADER, type Identity, requestBodyHash, signIdentityHeader } from '../auth/index.js';
 import { createLogger } from '../logger.js';
 import type { BaseContext } from './context.js';
 import { listenSubgraph, type SubgraphRuntime, startSubgraphRuntime } from './subgraph-server.js';

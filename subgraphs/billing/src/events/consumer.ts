@@ -5,9 +5,10 @@
  * customer this projection knows (so for a few hundred milliseconds after a
  * customer is created, billing answers NOT_FOUND for it, and says so).
  */
+
+import { ValidationError } from '@platform/core';
 import { parseEventPayload } from '@platform/core/events/catalog';
 import { billingTables as b, type EventConsumer, type StoredEvent, type Tx } from '@platform/db';
-import { ValidationError } from '@platform/core';
 
 export const CONSUMER_NAME = 'billing';
 export const CONSUMED_EVENT_TYPES = ['customer.created@1', 'customer.updated@1', 'customer.archived@1'] as const;

@@ -1,8 +1,9 @@
 /** The billing subgraph's GraphQL enums, from the domain's own lists. */
+
+import { builder } from '../builder.js';
 import { DUNNING_FINAL_ACTIONS } from '../domain/dunning.js';
 import { BILLING_INTERVALS } from '../domain/intervals.js';
 import { PRICE_MODELS } from '../domain/pricing.js';
-import { builder } from '../builder.js';
 
 export const PriceModelEnum = builder.enumType('PriceModel', {
   description: 'FLAT: a fixed amount per period. PER_SEAT: unit amount × quantity. METERED: unit amount × metered usage. GRADUATED: tiers over quantity, or over usage when the price has a meter.',

@@ -2,15 +2,15 @@
 import { ConflictError, InvalidStateError, NotFoundError } from '@platform/core';
 import type { billingTables as b } from '@platform/db';
 import { builder } from '../builder.js';
-import type { InvoiceLineRow, InvoiceRow } from '../services/invoice-writer.js';
 import type { BillingRunResult } from '../services/billing-run.service.js';
 import type { InvoicePdf } from '../services/invoice.service.js';
-import { BillingSubscriptionRef } from './subscription.js';
+import type { InvoiceLineRow, InvoiceRow } from '../services/invoice-writer.js';
 import { CustomerRef } from './customer.js';
 import { BillingReasonEnum, InvoiceLineKindEnum, InvoiceStatusEnum, PaymentStatusEnum } from './enums.js';
 import { connection } from './page-info.js';
 import { MinorAmount } from './scalars.js';
 import { readScopes, settingsScopes, writeScopes } from './scopes.js';
+import { BillingSubscriptionRef } from './subscription.js';
 
 type PaymentRow = typeof b.payments.$inferSelect;
 

@@ -1,8 +1,8 @@
 /** Subscriptions, their items, current-period usage and the mutations that move them. */
 import { ConflictError, InvalidStateError, NotFoundError } from '@platform/core';
 import { builder } from '../builder.js';
-import type { MeterUsage } from '../services/usage.service.js';
 import type { ItemWithPrice, SubscriptionRow } from '../services/subscription-state.js';
+import type { MeterUsage } from '../services/usage.service.js';
 import { PriceRef } from './catalog.js';
 import { CustomerRef } from './customer.js';
 import { BillingIntervalEnum, MeterAggregationEnum, PaymentBehaviorEnum, ProrationBehaviorEnum, SubscriptionStatusEnum } from './enums.js';

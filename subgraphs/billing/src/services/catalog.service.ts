@@ -3,9 +3,8 @@
  * subscription has used it (`used_at` is set): to charge a different amount,
  * create a new price and move subscriptions to it, which prorates.
  */
-import { type Identity, InvalidStateError, NotFoundError, ValidationError } from '@platform/core';
+import { ConflictError, type Identity, InvalidStateError, NotFoundError, ValidationError } from '@platform/core';
 import { billingTables as b, isUniqueViolation, isUuid, type Tx } from '@platform/db';
-import { ConflictError } from '@platform/core';
 import { asc, eq } from 'drizzle-orm';
 import { assertIntervalCount, type BillingInterval } from '../domain/intervals.js';
 import { assertCurrency } from '../domain/money.js';

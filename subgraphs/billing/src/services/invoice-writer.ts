@@ -8,8 +8,8 @@
  */
 import { billingTables as b, rowsOf, type Tx } from '@platform/db';
 import { eq, inArray, sql } from 'drizzle-orm';
-import { assertInvoiceTransition, type InvoiceStatus } from '../domain/lifecycle.js';
 import { assertReconciles, BASIS_POINTS, computeTotals, type InvoiceLineKind } from '../domain/invoice-totals.js';
+import { assertInvoiceTransition, type InvoiceStatus } from '../domain/lifecycle.js';
 import { type BillingEvent, emitMany, type ProducedEventType } from '../events/emit.js';
 import { DAY_MS } from './deps.js';
 import type { PaymentProvider } from './payment-provider.js';
@@ -85,7 +85,7 @@ export async function writeInvoices(tx: Tx, drafts: InvoiceDraft[], ctx: WriteCo
       createdAt: now,
       updatedAt: now,
     });
-    lines.forEach((line, position) =>
+    for (const [position, line] of lines.entries()) {
       lineRows.push({
         tenantId,
         invoiceId: id,
@@ -99,8 +99,8 @@ export async function writeInvoices(tx: Tx, drafts: InvoiceDraft[], ctx: WriteCo
         amountMinor: line.amountMinor,
         periodStart: line.periodStart ?? null,
         periodEnd: line.periodEnd ?? null,
-      }),
-    );
+      });
+    }
     // A negative total is owed to the customer: it becomes a credit on the subscription's next invoice.
     if (totals.creditCarriedForwardMinor < 0 && draft.subscriptionId) {
       credits.push({

@@ -3,10 +3,9 @@
  * uncollectible, and render the PDF. Payments move invoices to PAID (see
  * payment.service.ts); the billing run creates them.
  */
-import { type Identity, NotFoundError } from '@platform/core';
+import { afterCursor, type Identity, NotFoundError, type Page, type PageArgs, pageRequest, toPageBy } from '@platform/core';
 import { billingTables as b, isUuid, type Tx } from '@platform/db';
 import { and, asc, desc, eq, type SQL, sql } from 'drizzle-orm';
-import { afterCursor, type Page, type PageArgs, pageRequest, toPageBy } from '@platform/core';
 import { type InvoicePdfView, renderInvoicePdf } from '../domain/invoice-pdf.js';
 import type { InvoiceStatus } from '../domain/lifecycle.js';
 import { asActor, type BillingDeps, requireTenant } from './deps.js';

@@ -14,9 +14,9 @@ import { type Identity, NotFoundError, ValidationError } from '@platform/core';
 import { billingTables as b, isUuid, type Tx } from '@platform/db';
 import { and, eq, inArray, isNull } from 'drizzle-orm';
 import type { MeterAggregation } from '../domain/pricing.js';
+import { chargeFor } from '../domain/pricing.js';
 import { asActor, type BillingDeps, DAY_MS, requireTenant } from './deps.js';
 import { aggregateUsageWindows, describeItem, usageWindow } from './invoice-lines.js';
-import { chargeFor } from '../domain/pricing.js';
 import { currentItems, termsOf } from './subscription-state.js';
 
 export interface UsageEventInput {

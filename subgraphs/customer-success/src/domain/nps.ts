@@ -5,8 +5,8 @@
  */
 import { ValidationError } from '@platform/core';
 import Sentiment from 'sentiment';
-import { roundHalfUp } from './numbers.js';
 import { themesOf } from './nps-themes.js';
+import { roundHalfUp } from './numbers.js';
 
 export { MIN_PREFIX_STEM_LENGTH, THEME_TAXONOMY, themesOf } from './nps-themes.js';
 

@@ -3,6 +3,8 @@
  * tenant's history, or the labelled rule-based estimate) with the factors that
  * drove it; ChurnModel: the tenant's trained model and its coefficients.
  */
+
+import { builder } from '../builder.js';
 import {
   CHURN_METHOD_LABELS,
   type ChurnContribution,
@@ -12,7 +14,6 @@ import {
   MIN_SAMPLES_PER_CLASS,
   MIN_TRAINING_SAMPLES,
 } from '../domain/index.js';
-import { builder } from '../builder.js';
 import type { ChurnModelView, ChurnPredictionRow } from '../services/churn.service.js';
 import { CustomerRef } from './customer.js';
 import { ChurnFeatureEnum, ChurnMethodEnum, ChurnRiskLevelEnum } from './enums.js';

@@ -5,8 +5,8 @@
  */
 import { ConflictError, InvalidStateError, NotFoundError } from '@platform/core';
 import { builder } from '../builder.js';
-import type { CustomerRow } from '../services/customer-lookup.js';
 import type { LifecycleStage, Segment } from '../services/customer.service.js';
+import type { CustomerRow } from '../services/customer-lookup.js';
 import { HealthBandEnum, LifecycleStageEnum, SegmentEnum } from './enums.js';
 import { connection } from './page-info.js';
 import { readScopes, writeScopes } from './scopes.js';

@@ -1,6 +1,7 @@
 /** The subgraph's enumerations, shared by its type files. */
-import { CHURN_FEATURES, ONBOARDING_STAGES } from '../domain/index.js';
+
 import { builder } from '../builder.js';
+import { CHURN_FEATURES, ONBOARDING_STAGES } from '../domain/index.js';
 import { LIFECYCLE_STAGES, SEGMENTS } from '../services/customer.service.js';
 import { JOURNEY_KINDS } from '../services/journey.service.js';
 import { PLAYBOOK_CATEGORIES } from '../services/playbook.service.js';

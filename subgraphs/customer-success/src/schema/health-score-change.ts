@@ -1,6 +1,7 @@
 /** HealthScoreChange: a `health_score.changed@1` event, pushed on `healthScoreChanged`. */
-import type { HealthBand } from '../domain/index.js';
+
 import { builder } from '../builder.js';
+import type { HealthBand } from '../domain/index.js';
 import { CustomerRef } from './customer.js';
 import { HealthBandEnum, HealthTrendEnum } from './enums.js';
 import { HealthScoreRef } from './health-score.js';

@@ -3,10 +3,11 @@
  * history entry), with its factors, risk factors and recommendations; and the
  * tenant's health settings (factor weights, automatic playbook on red).
  */
-import type { FactorResult, HealthBand, HealthTrend, HealthWeights, Recommendation, RiskFactor } from '../domain/index.js';
-import { builder } from '../builder.js';
-import type { HealthScoreRow, HealthSettings } from '../services/health.service.js';
+
 import type { Page } from '@platform/core';
+import { builder } from '../builder.js';
+import type { FactorResult, HealthBand, HealthTrend, HealthWeights, Recommendation, RiskFactor } from '../domain/index.js';
+import type { HealthScoreRow, HealthSettings } from '../services/health.service.js';
 import { CustomerRef } from './customer.js';
 import { HealthBandEnum, HealthFactorEnum, HealthTrendEnum, PlaybookCategoryEnum, SeverityEnum } from './enums.js';
 import { connection } from './page-info.js';

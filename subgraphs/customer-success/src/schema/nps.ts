@@ -1,7 +1,7 @@
 /** NpsResponse and the NPS report: score by segment over time, comment themes and sentiment. */
 import { InvalidStateError, NotFoundError } from '@platform/core';
-import { type NpsBucket, npsCategory, type SentimentLabel, type ThemeSummary } from '../domain/index.js';
 import { builder } from '../builder.js';
+import { type NpsBucket, npsCategory, type SentimentLabel, type ThemeSummary } from '../domain/index.js';
 import type { NpsReportRange, NpsResponseRow } from '../services/nps.service.js';
 import { CustomerRef } from './customer.js';
 import { GranularityEnum, NpsCategoryEnum, SentimentEnum } from './enums.js';

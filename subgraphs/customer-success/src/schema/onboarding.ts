@@ -1,8 +1,8 @@
 /** OnboardingPlan: five stages of milestones, tasks and blockers, with progress and time to value. */
 import { ConflictError, InvalidStateError, NotFoundError } from '@platform/core';
-import { type OnboardingProgress, type OnboardingStage, onboardingProgress } from '../domain/index.js';
 import { builder } from '../builder.js';
 import type { CustomerSuccessContext } from '../context.js';
+import { type OnboardingProgress, type OnboardingStage, onboardingProgress } from '../domain/index.js';
 import type { BlockerRow, MilestoneRow, OnboardingPlanRow, OnboardingTaskRow } from '../services/onboarding.service.js';
 import { CustomerRef } from './customer.js';
 import { BlockerStatusEnum, MilestoneStatusEnum, OnboardingStageEnum, TaskStatusEnum } from './enums.js';

@@ -1,7 +1,7 @@
 /** PlaybookRun: one execution of a playbook for a customer, its steps and outcome. */
 import { ConflictError, InvalidStateError, NotFoundError } from '@platform/core';
-import type { HealthBand } from '../domain/index.js';
 import { builder } from '../builder.js';
+import type { HealthBand } from '../domain/index.js';
 import type { PlaybookRunRow, RunStepRow } from '../services/playbook.service.js';
 import { CustomerRef } from './customer.js';
 import { HealthBandEnum, RunOutcomeEnum, RunStatusEnum, RunStepStatusEnum } from './enums.js';

@@ -1,6 +1,7 @@
 /** Playbook: a template of steps (built-in or the tenant's own) and how often its runs succeed. */
-import { type PlaybookCategory, playbookSuccessRate } from '../domain/index.js';
+
 import { builder } from '../builder.js';
+import { type PlaybookCategory, playbookSuccessRate } from '../domain/index.js';
 import type { PlaybookRow, PlaybookStepRow } from '../services/playbook.service.js';
 import { PlaybookCategoryEnum } from './enums.js';
 import { readScopes, writeScopes } from './scopes.js';

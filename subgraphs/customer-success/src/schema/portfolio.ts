@@ -3,8 +3,8 @@
  * (tenancy's entity) and as `myPortfolio`; and the CSM's own manual tasks.
  */
 import { InvalidStateError, NotFoundError } from '@platform/core';
-import type { WorkloadSummary } from '../domain/index.js';
 import { builder } from '../builder.js';
+import type { WorkloadSummary } from '../domain/index.js';
 import type { CsmTaskRow, Portfolio, PortfolioTask } from '../services/portfolio.service.js';
 import { CustomerRef } from './customer.js';
 import { TaskSourceEnum, TaskStatusEnum, WorkloadLevelEnum } from './enums.js';

@@ -3,7 +3,7 @@
  * stage. Every change records its domain event and journey entry in the same
  * transaction; a move to or from CHURNED feeds the churn model's training data.
  */
-import { ConflictError, type Identity, InvalidStateError, NotFoundError, parseInput } from '@platform/core';
+import { afterCursor, ConflictError, type Identity, InvalidStateError, NotFoundError, type Page, type PageArgs, pageRequest, parseInput, toPageBy } from '@platform/core';
 import { customerSuccessTables as cs } from '@platform/db';
 import { and, asc, eq, ilike, isNull, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
@@ -12,7 +12,6 @@ import type { ChurnService } from './churn.service.js';
 import { type CustomerRow, findCustomer, lockCustomer } from './customer-lookup.js';
 import { asActor, type CustomerSuccessDeps, isUniqueViolation, requireTenant } from './deps.js';
 import type { JourneyService } from './journey.service.js';
-import { afterCursor, type Page, type PageArgs, pageRequest, toPageBy } from '@platform/core';
 import type { PlaybookService } from './playbook.service.js';
 
 export const SEGMENTS = ['SMB', 'MID_MARKET', 'ENTERPRISE'] as const;

@@ -6,7 +6,7 @@
  * Churn risk follows every recomputation, and a customer entering the red band
  * starts the churn-prevention playbook when the tenant allows it.
  */
-import { type Identity, parseInput } from '@platform/core';
+import { historyPage, type Identity, type Page, type PageArgs, parseInput } from '@platform/core';
 import { customerSuccessTables as cs, type Tx } from '@platform/db';
 import { and, eq, gte, isNull } from 'drizzle-orm';
 import { z } from 'zod';
@@ -25,7 +25,6 @@ import type { ChurnService } from './churn.service.js';
 import { type CustomerRow, lockCustomer } from './customer-lookup.js';
 import { asActor, type CustomerSuccessDeps, daysAgo, requireTenant } from './deps.js';
 import type { JourneyService } from './journey.service.js';
-import { historyPage, type Page, type PageArgs } from '@platform/core';
 import type { PlaybookService } from './playbook.service.js';
 
 export type HealthScoreRow = typeof cs.healthScores.$inferSelect;

@@ -4,10 +4,10 @@
  * read newest first.
  */
 import type { Identity } from '@platform/core';
+import { historyPage, type Page, type PageArgs } from '@platform/core';
 import { customerSuccessTables as cs, type Tx } from '@platform/db';
 import { and, eq } from 'drizzle-orm';
 import { asActor, type CustomerSuccessDeps } from './deps.js';
-import { historyPage, type Page, type PageArgs } from '@platform/core';
 
 export const JOURNEY_KINDS = [
   'CUSTOMER_CREATED',

@@ -3,7 +3,7 @@
  * which feed the support factor of the health score, and the report: NPS by
  * segment over time and a summary of comment themes.
  */
-import { type Identity, parseInput, ValidationError } from '@platform/core';
+import { afterCursor, type Identity, type PageArgs, pageRequest, parseInput, toPageBy, ValidationError } from '@platform/core';
 import { customerSuccessTables as cs } from '@platform/db';
 import { and, desc, eq, gte, lte } from 'drizzle-orm';
 import { z } from 'zod';
@@ -12,7 +12,6 @@ import { lockCustomer } from './customer-lookup.js';
 import { asActor, type CustomerSuccessDeps, DAY_MS, requireTenant } from './deps.js';
 import type { HealthService } from './health.service.js';
 import type { JourneyService } from './journey.service.js';
-import { afterCursor, type PageArgs, pageRequest, toPageBy } from '@platform/core';
 
 export type NpsResponseRow = typeof cs.npsResponses.$inferSelect;
 export type NpsGranularity = 'MONTH' | 'QUARTER';

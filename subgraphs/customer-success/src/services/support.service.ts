@@ -1,5 +1,5 @@
 /** Support tickets: the support factor's input. Opening or resolving one recomputes the customer's health. */
-import { type Identity, InvalidStateError, NotFoundError, parseInput, ValidationError } from '@platform/core';
+import { afterCursor, type Identity, InvalidStateError, NotFoundError, type PageArgs, pageRequest, parseInput, toPageBy, ValidationError } from '@platform/core';
 import { customerSuccessTables as cs } from '@platform/db';
 import { and, desc, eq } from 'drizzle-orm';
 import { z } from 'zod';
@@ -7,7 +7,6 @@ import { lockCustomer } from './customer-lookup.js';
 import { asActor, type CustomerSuccessDeps, isUuid, requireTenant } from './deps.js';
 import type { HealthService } from './health.service.js';
 import type { JourneyService } from './journey.service.js';
-import { afterCursor, type PageArgs, pageRequest, toPageBy } from '@platform/core';
 
 export type SupportTicketRow = typeof cs.supportTickets.$inferSelect;
 export const TICKET_PRIORITIES = ['LOW', 'NORMAL', 'HIGH', 'URGENT'] as const;

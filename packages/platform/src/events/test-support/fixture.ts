@@ -4,8 +4,8 @@
  * application would show as two rows).
  */
 import { type AppDatabase, createAdHocOutbox, type DatabaseHandle, defineEventCheckpoints, defineOutbox, type EventConsumer, openDatabase } from '@platform/db';
+import { bigint, bigserial, pgSchema, text, uuid } from 'drizzle-orm/pg-core';
 import { InvalidStateError } from '../../errors.js';
-import { bigserial, bigint, pgSchema, text, uuid } from 'drizzle-orm/pg-core';
 
 export const busTest = pgSchema('bus_test');
 export const outbox = defineOutbox(busTest);
