@@ -10,15 +10,19 @@ import type { BillingRunService } from '@platform/billing/services/billing-run.s
 import {
   type BaseContext,
   createAccessTokenIssuer,
-  createAccessTokenVerifier,createLiveEventHub, 
+  createAccessTokenVerifier,
+  createLiveEventHub,
   createLogger,
-  EnvError,type EventBus, 
-  generateSigningKeys,type LiveEventHub, 
+  EnvError,
+  type EventBus,
+  generateSigningKeys,
+  type LiveEventHub,
   type Logger,
   loadOrCreateDevSecrets,
   type SubgraphDefinition,
-  type SubgraphRuntime,startEventBus, 
-  startSubgraphRuntime
+  type SubgraphRuntime,
+  startEventBus,
+  startSubgraphRuntime,
 } from '@platform/core';
 import { EVENT_SOURCE as CUSTOMER_SUCCESS_SOURCE, customerSuccessSubgraph } from '@platform/customer-success';
 import { type DatabaseHandle, openDatabase } from '@platform/db';

@@ -1,6 +1,6 @@
 /** Distributed mode: the billing subgraph as its own process (`pnpm --filter @platform/billing start`). */
 import { mkdir } from 'node:fs/promises';
-import { commonEnv, createLiveEventHub, createLogger, listenSubgraph, parseEnv, startEventBus, startSubgraphRuntime } from '@platform/core';
+import { commonEnv, createLiveEventHub, createLogger, EVENT_ROUTES, listenSubgraph, parseEnv, startEventBus, startSubgraphRuntime } from '@platform/core';
 import { openDatabase } from '@platform/db';
 import { z } from 'zod';
 import { billingSubgraph, EVENT_SOURCE } from './index.js';
@@ -29,6 +29,8 @@ const bus = await startEventBus({
   logger,
   relaySources: [EVENT_SOURCE],
   consumers: definition.consumers ?? [],
+  // Enqueue for every consumer of the platform, not only this process's own.
+  routes: EVENT_ROUTES,
   live: { hub: live, sources: [EVENT_SOURCE] },
 });
 const { app, url } = await listenSubgraph(runtime, { port: env.PORT, host: env.HOST, logger });

@@ -1,6 +1,6 @@
 /** Distributed mode: the customer-success subgraph as its own process (`pnpm --filter @platform/customer-success start`). */
 import { mkdir } from 'node:fs/promises';
-import { commonEnv, createLiveEventHub, createLogger, listenSubgraph, parseEnv, startEventBus, startSubgraphRuntime } from '@platform/core';
+import { commonEnv, createLiveEventHub, createLogger, EVENT_ROUTES, listenSubgraph, parseEnv, startEventBus, startSubgraphRuntime } from '@platform/core';
 import { openDatabase } from '@platform/db';
 import { z } from 'zod';
 import { customerSuccessSubgraph, EVENT_SOURCE } from './index.js';
@@ -30,6 +30,8 @@ const bus = await startEventBus({
   logger,
   relaySources: [EVENT_SOURCE],
   consumers: definition.consumers ?? [],
+  // Enqueue for every consumer of the platform, not only this process's own.
+  routes: EVENT_ROUTES,
   live: { hub: live, sources: [EVENT_SOURCE] },
 });
 const { app, url } = await listenSubgraph(runtime, { port: env.PORT, host: env.HOST, logger });

@@ -31,6 +31,11 @@ export interface EventBusOptions {
   relaySources: readonly string[];
   /** Durable consumers hosted by this process. */
   consumers: readonly EventConsumer[];
+  /**
+   * The consumers the relays enqueue for, wherever they run (distributed
+   * mode: `EVENT_ROUTES`). Default: the consumers hosted here.
+   */
+  routes?: readonly Pick<EventConsumer, 'name' | 'types'>[];
   /** Live fan-out target, and the sources whose events it wants. */
   live?: { hub: LiveEventHub; sources: readonly string[] };
   relayBatchSize?: number;
@@ -74,18 +79,23 @@ export async function startEventBus(options: EventBusOptions): Promise<EventBus>
   boss.on('error', (err) => log.error({ err }, 'job queue error'));
   await boss.start();
 
-  // Consumers: one queue and one worker each.
+  // Every queue the relays fill exists before the first relay, even when its worker runs in another process.
+  const queueOptions = {
+    policy: 'standard',
+    retryLimit: options.retryLimit ?? 10,
+    retryDelay: options.retryDelaySeconds ?? 1,
+    retryBackoff: true,
+    expireInSeconds: options.jobExpirySeconds ?? 30,
+  };
+  for (const route of [...consumers, ...(options.routes ?? [])]) {
+    const name = queueName(route);
+    await boss.createQueue(name, { name, ...queueOptions } as PgBoss.Queue);
+  }
+
+  // Consumers: one worker each.
   const workers = new Map<string, string>();
   for (const consumer of consumers) {
     const name = queueName(consumer);
-    await boss.createQueue(name, {
-      name,
-      policy: 'standard',
-      retryLimit: options.retryLimit ?? 10,
-      retryDelay: options.retryDelaySeconds ?? 1,
-      retryBackoff: true,
-      expireInSeconds: options.jobExpirySeconds ?? 30,
-    } as PgBoss.Queue);
     const workerId = await boss.work<EventJob>(name, { batchSize: consumerBatchSize, pollingIntervalSeconds: 2 }, async (jobs) => {
       const { failed, deferred, lastError } = await applyBatch(database.db, consumer, jobs, log, consumerConcurrency);
       if (deferred.length > 0) {
@@ -114,7 +124,7 @@ export async function startEventBus(options: EventBusOptions): Promise<EventBus>
   const relaying = new Map<string, { running: Promise<void> | null; again: boolean }>(options.relaySources.map((s) => [s, { running: null, again: false }]));
   async function relayPass(source: string) {
     for (;;) {
-      const batch = await database.db.transaction((tx) => relayBatch(tx, boss, { source, consumers, batchSize: relayBatchSize, origin }));
+      const batch = await database.db.transaction((tx) => relayBatch(tx, boss, { source, consumers: options.routes ?? consumers, batchSize: relayBatchSize, origin }));
       if (batch.events.length > 0) {
         options.live?.hub.publish(batch.events);
         wakeQueues(batch.queues);

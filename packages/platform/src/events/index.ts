@@ -3,3 +3,4 @@ export * from './catalog.js';
 export * from './consumer-worker.js';
 export * from './live.js';
 export * from './relay.js';
+export * from './routes.js';

@@ -71,7 +71,7 @@ async function predecessors(tx: Tx, source: string, positions: number[], types: 
 export async function relayBatch(
   tx: Tx,
   boss: PgBoss,
-  options: { source: string; consumers: readonly EventConsumer[]; batchSize: number; origin: string },
+  options: { source: string; consumers: readonly Pick<EventConsumer, 'name' | 'types'>[]; batchSize: number; origin: string },
 ): Promise<RelayBatch> {
   const { source, consumers, batchSize, origin } = options;
   const claimed = rowsOf(await tx.execute(sql`SELECT * FROM platform.relay_claim(${source}, ${batchSize})`));
