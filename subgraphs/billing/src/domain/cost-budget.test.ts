@@ -1,16 +1,7 @@
-import { ValidationError } from '@platform/core';
 import { describe, expect, it } from 'vitest';
+import { fieldErrorsOf } from './test-support.js';
 import { crossedThresholds, parseMonth, percentUsed, runRateForecast, utcMonthOf, validateThresholds } from './cost-budget.js';
 
-function fieldErrorsOf(run: () => unknown) {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ValidationError);
-    return (error as ValidationError).fieldErrors;
-  }
-  throw new Error('expected a ValidationError');
-}
 
 describe('crossedThresholds', () => {
   it('counts a threshold reached exactly as crossed', () => {

@@ -1,16 +1,7 @@
-import { ValidationError } from '@platform/core';
 import { describe, expect, it } from 'vitest';
+import { fieldErrorsOf } from './test-support.js';
 import { nextRetryAt, validateRetrySchedule } from './dunning.js';
 
-function fieldErrorsOf(run: () => unknown) {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ValidationError);
-    return (error as ValidationError).fieldErrors;
-  }
-  throw new Error('expected a ValidationError');
-}
 
 describe('validateRetrySchedule', () => {
   it('accepts no retries, up to 8, from day 1 to day 60', () => {

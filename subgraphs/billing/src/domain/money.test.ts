@@ -1,16 +1,8 @@
 import { ValidationError } from '@platform/core';
 import { describe, expect, it } from 'vitest';
+import { fieldErrorsOf } from './test-support.js';
 import { assertCurrency, assertMinorAmount, currencyExponent, formatMoney, sumMinor } from './money.js';
 
-function fieldErrorsOf(run: () => unknown) {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ValidationError);
-    return (error as ValidationError).fieldErrors;
-  }
-  throw new Error('expected a ValidationError');
-}
 
 describe('assertCurrency', () => {
   it.each([

@@ -1,16 +1,8 @@
 import { ValidationError } from '@platform/core';
 import { describe, expect, it } from 'vitest';
+import { fieldErrorsOf } from './test-support.js';
 import { aggregateUsage, chargeFor, type PriceModel, type PriceTerms, type Tier, validatePriceTerms, validateTiers } from './pricing.js';
 
-function fieldErrorsOf(run: () => unknown) {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ValidationError);
-    return (error as ValidationError).fieldErrors;
-  }
-  throw new Error('expected a ValidationError');
-}
 
 const tier = (upTo: number | null, unitAmountMinor: number, flatAmountMinor = 0): Tier => ({ upTo, unitAmountMinor, flatAmountMinor });
 /** 1–5 at 10.00, 6–10 at 8.00, 11+ at 5.00 plus a 20.00 flat fee. */
