@@ -103,21 +103,26 @@ export interface UsageWindowRequest {
 export async function aggregateUsageWindows(tx: Tx, windows: UsageWindowRequest[]): Promise<Map<string, number>> {
   const result = new Map<string, number>();
   if (windows.length === 0) return result;
+  // One correlated subquery per window, each a range scan of the (customer_id, meter_id, occurred_at)
+  // index; a join + GROUP BY made PostgreSQL scan the tenant's whole usage history for every batch.
+  // JIT compilation (triggered by the large estimates) costs more than it saves here.
+  await tx.execute(sql`SET LOCAL jit = off`);
   const rows = rowsOf<{ item_id: string; value: string | number | null }>(
     await tx.execute(sql`
       SELECT w.item_id,
         CASE w.aggregation
-          WHEN 'SUM' THEN coalesce(sum(u.quantity), 0)
-          WHEN 'COUNT' THEN count(u.id)
-          ELSE coalesce((array_agg(u.quantity ORDER BY u.occurred_at DESC, u.id DESC))[1], 0)
+          WHEN 'SUM' THEN (SELECT coalesce(sum(u.quantity), 0) FROM billing.usage_events u
+            WHERE u.customer_id = w.customer_id AND u.meter_id = w.meter_id AND u.occurred_at >= w.window_start::timestamptz AND u.occurred_at < w.window_end::timestamptz)
+          WHEN 'COUNT' THEN (SELECT count(*) FROM billing.usage_events u
+            WHERE u.customer_id = w.customer_id AND u.meter_id = w.meter_id AND u.occurred_at >= w.window_start::timestamptz AND u.occurred_at < w.window_end::timestamptz)
+          ELSE coalesce((SELECT u.quantity FROM billing.usage_events u
+            WHERE u.customer_id = w.customer_id AND u.meter_id = w.meter_id AND u.occurred_at >= w.window_start::timestamptz AND u.occurred_at < w.window_end::timestamptz
+            ORDER BY u.occurred_at DESC, u.id DESC LIMIT 1), 0)
         END AS value
       FROM unnest(${sqlArray(windows.map((w) => w.itemId))}::uuid[], ${sqlArray(windows.map((w) => w.customerId))}::uuid[],
                   ${sqlArray(windows.map((w) => w.meterId))}::uuid[], ${sqlArray(windows.map((w) => w.aggregation))}::text[],
                   ${sqlArray(windows.map((w) => w.start.toISOString()))}::text[], ${sqlArray(windows.map((w) => w.end.toISOString()))}::text[])
-        AS w(item_id, customer_id, meter_id, aggregation, window_start, window_end)
-      LEFT JOIN billing.usage_events u
-        ON u.customer_id = w.customer_id AND u.meter_id = w.meter_id AND u.occurred_at >= w.window_start::timestamptz AND u.occurred_at < w.window_end::timestamptz
-      GROUP BY w.item_id, w.aggregation`),
+        AS w(item_id, customer_id, meter_id, aggregation, window_start, window_end)`),
   );
   for (const row of rows) result.set(row.item_id, Number(row.value ?? 0));
   return result;

@@ -11,12 +11,13 @@
  * and the client resends it corrected (the identifiers make that safe).
  */
 import { type Identity, NotFoundError, ValidationError } from '@platform/core';
-import { billingTables as b, isUuid, type Tx } from '@platform/db';
-import { and, eq, inArray, isNull } from 'drizzle-orm';
+import { billingTables as b, isUuid, rowsOf, type Tx } from '@platform/db';
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { MeterAggregation } from '../domain/pricing.js';
 import { chargeFor } from '../domain/pricing.js';
 import { asActor, type BillingDeps, DAY_MS, requireTenant } from './deps.js';
 import { aggregateUsageWindows, describeItem, usageWindow } from './invoice-lines.js';
+import { sqlArray } from './invoice-writer.js';
 import { currentItems, termsOf } from './subscription-state.js';
 
 export interface UsageEventInput {
@@ -96,13 +97,20 @@ export class UsageService {
         rows.push({ tenantId, meterId: meter, customerId: event.customerId, identifier, quantity: event.quantity, occurredAt: at, receivedAt: now });
       });
       if (errors.length > 0) throw new ValidationError(errors.slice(0, 100), `${errors.length} usage event(s) are not valid; nothing was recorded`);
+      // One unnest statement per chunk: building a 1,000-row insert with drizzle cost ~8× the CPU.
       let accepted = 0;
       for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
-        const inserted = await tx
-          .insert(b.usageEvents)
-          .values(rows.slice(i, i + INSERT_CHUNK))
-          .onConflictDoNothing()
-          .returning({ id: b.usageEvents.id });
+        const chunk = rows.slice(i, i + INSERT_CHUNK);
+        const inserted = rowsOf<{ id: number }>(
+          await tx.execute(sql`
+            INSERT INTO billing.usage_events (tenant_id, meter_id, customer_id, identifier, quantity, occurred_at, received_at)
+            SELECT ${tenantId}::uuid, v.meter_id, v.customer_id, v.identifier, v.quantity::bigint, v.occurred_at::timestamptz, ${now.toISOString()}::timestamptz
+            FROM unnest(${sqlArray(chunk.map((r) => r.meterId))}::uuid[], ${sqlArray(chunk.map((r) => r.customerId))}::uuid[],
+                        ${sqlArray(chunk.map((r) => r.identifier))}::text[], ${sqlArray(chunk.map((r) => String(r.quantity)))}::text[],
+                        ${sqlArray(chunk.map((r) => (r.occurredAt as Date).toISOString()))}::text[])
+              AS v(meter_id, customer_id, identifier, quantity, occurred_at)
+            ON CONFLICT DO NOTHING RETURNING id`),
+        );
         accepted += inserted.length;
       }
       return { accepted, duplicates: events.length - accepted };
