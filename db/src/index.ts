@@ -6,5 +6,6 @@ export * from './migrate.js';
 export * from './outbox.js';
 export * from './rows.js';
 export * from './sql-errors.js';
+export * from './sql-params.js';
 export * as tenancyTables from './tenancy/tables.js';
 export * from './tenant-scope.js';

@@ -14,14 +14,14 @@
  * behind get one invoice per period, oldest first.
  */
 import { type Identity, ValidationError } from '@platform/core';
-import { billingTables as b, inScope, rowsOf, type Tx } from '@platform/db';
+import { billingTables as b, inScope, rowsOf, sqlArray, type Tx } from '@platform/db';
 import { and, eq, inArray, lte, sql } from 'drizzle-orm';
 import type { BillingInterval } from '../domain/intervals.js';
 import { nextPeriod } from '../domain/intervals.js';
 import { asActor, asTenant, type BillingDeps, requireTenant } from './deps.js';
 import { idempotent } from './idempotency.js';
 import { itemsDuring, licensedLines, meterAggregations, pendingItemsOf, pendingLines, usageFor, usageLines } from './invoice-lines.js';
-import { type InvoiceDraft, sqlArray, transitionInvoice, writeInvoices } from './invoice-writer.js';
+import { type InvoiceDraft, transitionInvoice, writeInvoices } from './invoice-writer.js';
 import type { PaymentService } from './payment.service.js';
 import { loadSettings } from './settings.service.js';
 import { INCOMPLETE_EXPIRY_MS } from './subscription.service.js';
@@ -109,7 +109,12 @@ export class BillingRunService {
         ),
       );
     const settings = await loadSettings(tx, tenantId);
-    const [items, pending, aggregations] = [await itemsDuring(tx, subscriptions), await pendingItemsOf(tx, due.map((d) => d.id)), await meterAggregations(tx)];
+    const items = await itemsDuring(tx, subscriptions);
+    const pending = await pendingItemsOf(
+      tx,
+      due.map((d) => d.id),
+    );
+    const aggregations = await meterAggregations(tx);
     const renewing = subscriptions.filter((s) => s.status !== 'TRIALING');
     const usage = await usageFor(
       tx,

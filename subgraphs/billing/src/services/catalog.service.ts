@@ -143,10 +143,6 @@ export class CatalogService {
     });
   }
 
-  pricesOf(actor: Identity, planId: string): Promise<PriceRow[]> {
-    return asActor(this.deps, actor, (tx) => tx.select().from(b.prices).where(eq(b.prices.planId, planId)).orderBy(asc(b.prices.createdAt), asc(b.prices.id)));
-  }
-
   private async checkMeter(tx: Tx, meterId: string | null): Promise<void> {
     if (!meterId) return;
     const [meter] = isUuid(meterId) ? await tx.select({ id: b.meters.id }).from(b.meters).where(eq(b.meters.id, meterId)) : [];

@@ -5,12 +5,11 @@
  * meter aggregated over exactly the time each item existed in it; pending
  * items (prorations, carried credit) ride along on the next invoice.
  */
-import { billingTables as b, rowsOf, type Tx } from '@platform/db';
+import { billingTables as b, rowsOf, sqlArray, type Tx } from '@platform/db';
 import { and, eq, gt, inArray, isNull, or, sql } from 'drizzle-orm';
 import type { MeterAggregation } from '../domain/pricing.js';
 import { chargeFor } from '../domain/pricing.js';
 import type { DraftLine } from './invoice-writer.js';
-import { sqlArray } from './invoice-writer.js';
 import { type ItemWithPrice, isMetered, licensedAmount, termsOf } from './subscription-state.js';
 
 export type PendingItemRow = typeof b.pendingItems.$inferSelect;

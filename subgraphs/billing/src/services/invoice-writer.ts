@@ -6,7 +6,7 @@
  * billing run writes a batch of hundreds; both get the same invariants
  * (lines add up to the subtotal, subtotal + tax = total, also a CHECK in SQL).
  */
-import { billingTables as b, rowsOf, type Tx } from '@platform/db';
+import { billingTables as b, rowsOf, sqlArray, type Tx } from '@platform/db';
 import { eq, inArray, sql } from 'drizzle-orm';
 import { assertReconciles, BASIS_POINTS, computeTotals, type InvoiceLineKind } from '../domain/invoice-totals.js';
 import { assertInvoiceTransition, type InvoiceStatus } from '../domain/lifecycle.js';
@@ -233,9 +233,4 @@ function statusEvent(invoice: InvoiceRow, from: InvoiceStatus | null, at: Date, 
 
 function formatRate(bps: number): string {
   return `${(bps / (BASIS_POINTS / 100)).toFixed(2).replace(/\.?0+$/, '')} %`;
-}
-
-/** A JS array as one SQL parameter (for unnest); both drivers accept arrays as parameters. */
-export function sqlArray(values: unknown[]) {
-  return sql.param(values);
 }

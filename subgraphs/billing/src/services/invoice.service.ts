@@ -29,10 +29,6 @@ export interface InvoicePdf {
 export class InvoiceService {
   constructor(private readonly deps: BillingDeps) {}
 
-  get(actor: Identity, id: string): Promise<InvoiceRow> {
-    return asActor(this.deps, actor, (tx) => findInvoice(tx, id));
-  }
-
   /** Newest first. */
   list(actor: Identity, filter: InvoiceFilter, args: PageArgs): Promise<Page<InvoiceRow>> {
     const { size, cursor } = pageRequest(args);
@@ -49,10 +45,6 @@ export class InvoiceService {
         .limit(size + 1);
       return toPageBy(rows, size, (r) => r.createdAt);
     });
-  }
-
-  lines(actor: Identity, invoiceId: string) {
-    return asActor(this.deps, actor, (tx) => tx.select().from(b.invoiceLines).where(eq(b.invoiceLines.invoiceId, invoiceId)).orderBy(asc(b.invoiceLines.position)));
   }
 
   /** DRAFT → OPEN: numbered, due date set, first charge requested. */
@@ -90,11 +82,9 @@ export class InvoiceService {
   pdf(actor: Identity, id: string): Promise<InvoicePdf> {
     return asActor(this.deps, actor, async (tx) => {
       const invoice = await findInvoice(tx, id);
-      const [lines, settings, [customer]] = [
-        await tx.select().from(b.invoiceLines).where(eq(b.invoiceLines.invoiceId, id)).orderBy(asc(b.invoiceLines.position)),
-        await loadSettings(tx, invoice.tenantId),
-        await tx.select().from(b.customers).where(eq(b.customers.id, invoice.customerId)),
-      ];
+      const lines = await tx.select().from(b.invoiceLines).where(eq(b.invoiceLines.invoiceId, id)).orderBy(asc(b.invoiceLines.position));
+      const settings = await loadSettings(tx, invoice.tenantId);
+      const [customer] = await tx.select().from(b.customers).where(eq(b.customers.id, invoice.customerId));
       const view: InvoicePdfView = {
         number: invoice.number,
         status: invoice.status as InvoiceStatus,

@@ -4,7 +4,8 @@
  * with MRR before and after, and a `subscription.status_changed@1` event is
  * recorded when the status moved. Revenue metrics read only that ledger.
  */
-import { billingTables as b, type Tx } from '@platform/db';
+import { NotFoundError } from '@platform/core';
+import { billingTables as b, isUuid, type Tx } from '@platform/db';
 import { and, eq, inArray, isNull } from 'drizzle-orm';
 import type { BillingInterval } from '../domain/intervals.js';
 import { assertSubscriptionTransition, type SubscriptionStatus } from '../domain/lifecycle.js';
@@ -125,8 +126,16 @@ export async function recordChange(tx: Tx, subscription: SubscriptionRow, change
 
 /** Loads a subscription and its current items, locking the row for the caller's transaction. */
 export async function lockSubscription(tx: Tx, id: string): Promise<{ subscription: SubscriptionRow; items: ItemWithPrice[] } | null> {
+  if (!isUuid(id)) return null;
   const [subscription] = await tx.select().from(b.subscriptions).where(eq(b.subscriptions.id, id)).for('update');
   if (!subscription) return null;
   const items = (await currentItems(tx, [id])).get(id) ?? [];
   return { subscription, items };
+}
+
+/** lockSubscription for an id from the caller: NOT_FOUND when it names no subscription of the tenant. */
+export async function lockExistingSubscription(tx: Tx, id: string): Promise<{ subscription: SubscriptionRow; items: ItemWithPrice[] }> {
+  const locked = await lockSubscription(tx, id);
+  if (!locked) throw new NotFoundError('Subscription', id);
+  return locked;
 }

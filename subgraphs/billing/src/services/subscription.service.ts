@@ -17,7 +17,7 @@ import { idempotent } from './idempotency.js';
 import { itemsDuring, licensedLines, meterAggregations, type PendingItemRow, pendingItemsOf, pendingLines, usageFor, usageLines } from './invoice-lines.js';
 import { type BillingReason, type DraftLine, type InvoiceDraft, type InvoiceRow, writeInvoices } from './invoice-writer.js';
 import { loadSettings } from './settings.service.js';
-import { type ChangeKind, type ItemWithPrice, isMetered, licensedAmount, lockSubscription, type PriceRow, recordChange, type SubscriptionRow } from './subscription-state.js';
+import { type ChangeKind, type ItemWithPrice, isMetered, licensedAmount, lockExistingSubscription, type PriceRow, recordChange, type SubscriptionRow } from './subscription-state.js';
 
 export interface SubscriptionItemInput {
   priceId: string;
@@ -130,9 +130,7 @@ export class SubscriptionService {
     const behavior = input.prorationBehavior ?? 'CREATE_PRORATIONS';
     return asActor(this.deps, actor, async (tx) => {
       const { result } = await idempotent(tx, { tenantId, key: input.idempotencyKey, operation: 'changeSubscription', input: { ...input, idempotencyKey: undefined }, now }, async () => {
-        const locked = isUuid(input.subscriptionId) ? await lockSubscription(tx, input.subscriptionId) : null;
-        if (!locked) throw new NotFoundError('Subscription', input.subscriptionId);
-        const { subscription, items: before } = locked;
+        const { subscription, items: before } = await lockExistingSubscription(tx, input.subscriptionId);
         if (subscription.status === 'CANCELED') throw new InvalidStateError('The subscription is CANCELED; its prices and quantities can no longer change');
         if (subscription.status === 'PAUSED') throw new InvalidStateError('The subscription is PAUSED; resume it before changing its prices');
         const wanted = await validItems(tx, input.items, subscription.currency);
@@ -187,9 +185,7 @@ export class SubscriptionService {
     const now = this.deps.now();
     return asActor(this.deps, actor, async (tx) => {
       const { result } = await idempotent(tx, { tenantId, key: input.idempotencyKey, operation: 'cancelSubscription', input: { ...input, idempotencyKey: undefined }, now }, async () => {
-        const locked = isUuid(input.subscriptionId) ? await lockSubscription(tx, input.subscriptionId) : null;
-        if (!locked) throw new NotFoundError('Subscription', input.subscriptionId);
-        const { subscription, items } = locked;
+        const { subscription, items } = await lockExistingSubscription(tx, input.subscriptionId);
         if (subscription.status === 'CANCELED') throw new InvalidStateError('The subscription is already CANCELED');
         if (input.atPeriodEnd) {
           if (!['TRIALING', 'ACTIVE', 'PAST_DUE'].includes(subscription.status)) {
@@ -229,9 +225,7 @@ export class SubscriptionService {
   pause(actor: Identity, subscriptionId: string): Promise<SubscriptionRow> {
     const now = this.deps.now();
     return asActor(this.deps, actor, async (tx) => {
-      const locked = isUuid(subscriptionId) ? await lockSubscription(tx, subscriptionId) : null;
-      if (!locked) throw new NotFoundError('Subscription', subscriptionId);
-      const { subscription, items } = locked;
+      const { subscription, items } = await lockExistingSubscription(tx, subscriptionId);
       if (subscription.status !== 'ACTIVE') throw new InvalidStateError(`Only an ACTIVE subscription can be paused; this one is ${subscription.status}`);
       await this.closeEarly(tx, subscription, now, 'SUBSCRIPTION_UPDATE');
       return recordChange(tx, subscription, { kind: 'STATUS', status: 'PAUSED', reason: 'paused', at: now, items, actorUserId: actor.userId, set: { pausedAt: now } });
@@ -242,9 +236,7 @@ export class SubscriptionService {
   resume(actor: Identity, subscriptionId: string): Promise<SubscriptionRow> {
     const now = this.deps.now();
     return asActor(this.deps, actor, async (tx) => {
-      const locked = isUuid(subscriptionId) ? await lockSubscription(tx, subscriptionId) : null;
-      if (!locked) throw new NotFoundError('Subscription', subscriptionId);
-      const { subscription, items } = locked;
+      const { subscription, items } = await lockExistingSubscription(tx, subscriptionId);
       if (subscription.status !== 'PAUSED') throw new InvalidStateError(`Only a PAUSED subscription can be resumed; this one is ${subscription.status}`);
       const periodEnd = periodEndAfter(now, subscription.interval as BillingInterval, subscription.intervalCount, 1);
       const resumed = await recordChange(tx, subscription, {

@@ -11,13 +11,12 @@
  * and the client resends it corrected (the identifiers make that safe).
  */
 import { type Identity, NotFoundError, ValidationError } from '@platform/core';
-import { billingTables as b, isUuid, rowsOf, type Tx } from '@platform/db';
+import { billingTables as b, isUuid, rowsOf, sqlArray, type Tx } from '@platform/db';
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { MeterAggregation } from '../domain/pricing.js';
 import { chargeFor } from '../domain/pricing.js';
 import { asActor, type BillingDeps, DAY_MS, requireTenant } from './deps.js';
-import { aggregateUsageWindows, describeItem, usageWindow } from './invoice-lines.js';
-import { sqlArray } from './invoice-writer.js';
+import { describeItem, usageFor } from './invoice-lines.js';
 import { currentItems, termsOf } from './subscription-state.js';
 
 export interface UsageEventInput {
@@ -143,12 +142,8 @@ export class UsageService {
     const meterById = new Map(meters.map((m) => [m.id, m]));
     // The whole current period: what has been recorded in it so far (events up to 5 minutes ahead of now are accepted).
     const period = { start: subscription.currentPeriodStart, end: subscription.currentPeriodEnd };
-    const windows = items.flatMap((entry) => {
-      const window = usageWindow(entry, period);
-      const meter = meterById.get(entry.price.meterId!)!;
-      return window ? [{ itemId: entry.item.id, customerId: subscription.customerId, meterId: meter.id, aggregation: meter.aggregation as MeterAggregation, ...window }] : [];
-    });
-    const usage = await aggregateUsageWindows(tx, windows);
+    const aggregations = new Map(meters.map((m) => [m.id, m.aggregation as MeterAggregation]));
+    const usage = await usageFor(tx, [{ customerId: subscription.customerId, items, period }], aggregations);
     return items.map((entry) => {
       const meter = meterById.get(entry.price.meterId!)!;
       const quantity = usage.get(entry.item.id) ?? 0;
