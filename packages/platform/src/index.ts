@@ -12,3 +12,4 @@ export * from './server/context.js';
 export * from './server/format-error.js';
 export * from './server/http-routes.js';
 export * from './server/subgraph-server.js';
+export * from './server/subgraph-process.js';
