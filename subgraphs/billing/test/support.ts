@@ -5,10 +5,11 @@
  * them), and helpers to seed a tenant's customers the way customer-success's
  * events do.
  */
-import { BUILT_IN_ROLES, createLogger, IDENTITY_HEADER, type Identity, requestBodyHash, signIdentityHeader, startSubgraphRuntime } from '@platform/core';
+import { BUILT_IN_ROLES, createLogger, type Identity, startSubgraphRuntime } from '@platform/core';
 import { billingTables as b, type DatabaseHandle, inScope, openDatabase, type StoredEvent, type Tx } from '@platform/db';
 import { asc, eq } from 'drizzle-orm';
 import { createTestDatabase } from '../../../tests/support/database.js';
+import { signedSubgraphClient } from '../../../tests/support/subgraph-client.js';
 import { applyCustomerEvent } from '../src/events/consumer.js';
 import { billingSubgraph } from '../src/index.js';
 import { createBillingServices } from '../src/services/index.js';
@@ -28,9 +29,7 @@ export interface TestTenant {
   user(scopes?: readonly string[]): Identity;
 }
 
-// biome-ignore lint/suspicious/noExplicitAny: tests read GraphQL JSON loosely; each assertion states the shape it expects.
-type Loose = any;
-export type GraphQLResponse<T = Record<string, Loose>> = { data?: T | null; errors?: readonly { message: string; extensions?: Record<string, unknown> }[] };
+export type { GraphQLResponse } from '../../../tests/support/subgraph-client.js';
 
 export async function startBilling(options: { start?: Date } = {}) {
   const testDb = await createTestDatabase();
@@ -100,19 +99,7 @@ export async function startBilling(options: { start?: Date } = {}) {
     );
   }
 
-  /** Sends a GraphQL request the way the gateway does: signed identity header bound to the body. */
-  async function gql<T = Record<string, Loose>>(identity: Identity, query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>> {
-    const bodyHash = requestBodyHash({ query, variables });
-    const header = signIdentityHeader({ ...identity, requestId: crypto.randomUUID() }, { secret: internalSecret, bodyHash });
-    return (await runtime.execute({ query, variables }, { [IDENTITY_HEADER]: header })) as GraphQLResponse<T>;
-  }
-
-  /** Like gql, but fails the test on any GraphQL error. */
-  async function ok<T = Record<string, Loose>>(identity: Identity, query: string, variables?: Record<string, unknown>): Promise<T> {
-    const result = await gql<T>(identity, query, variables);
-    if (result.errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(result.errors)}`);
-    return result.data as T;
-  }
+  const { gql, ok } = signedSubgraphClient(runtime, internalSecret);
 
   return {
     database,

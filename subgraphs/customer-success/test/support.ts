@@ -4,22 +4,14 @@
  * the gateway signs them), a controllable clock, the event consumer called the
  * way the event bus calls it, and an in-memory live fan-out fed from the outbox.
  */
-import {
-  BUILT_IN_ROLES,
-  createLogger,
-  formatSubgraphError,
-  type Identity,
-  IDENTITY_HEADER,
-  requestBodyHash,
-  signIdentityHeader,
-  startSubgraphRuntime,
-} from '@platform/core';
+import { BUILT_IN_ROLES, createLogger, formatSubgraphError, type Identity, startSubgraphRuntime } from '@platform/core';
 import type { DomainEventType, EventPayload } from '@platform/core/events/catalog';
-import { customerSuccessTables as cs, type DatabaseHandle, inScope, type LiveEvents, openDatabase, type StoredEvent } from '@platform/db';
 import { customerSuccessSubgraph } from '@platform/customer-success';
+import { customerSuccessTables as cs, type DatabaseHandle, inScope, type LiveEvents, openDatabase, type StoredEvent } from '@platform/db';
 import { and, asc, eq, gt } from 'drizzle-orm';
 import { type DocumentNode, type ExecutionResult, type GraphQLFormattedError, parse, subscribe } from 'graphql';
 import { createTestDatabase } from '../../../tests/support/database.js';
+import { signedSubgraphClient } from '../../../tests/support/subgraph-client.js';
 
 export const DAY = 86_400_000;
 
@@ -79,9 +71,7 @@ export interface TestTenant {
   user(scopes?: readonly string[], userId?: string): Identity;
 }
 
-// biome-ignore lint/suspicious/noExplicitAny: tests read GraphQL JSON loosely; each assertion states the shape it expects.
-type Loose = any;
-export type GraphQLResponse<T = Record<string, Loose>> = { data?: T | null; errors?: readonly { message: string; extensions?: Record<string, unknown> }[] };
+export type { GraphQLResponse } from '../../../tests/support/subgraph-client.js';
 
 export async function startCustomerSuccess(options: { start?: Date } = {}) {
   const testDb = await createTestDatabase();
@@ -117,19 +107,7 @@ export async function startCustomerSuccess(options: { start?: Date } = {}) {
     return { tenantId, owner: user(BUILT_IN_ROLES.owner), user };
   }
 
-  /** Sends a GraphQL request the way the gateway does: signed identity header bound to the body. */
-  async function gql<T = Record<string, Loose>>(identity: Identity, query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>> {
-    const bodyHash = requestBodyHash({ query, variables });
-    const header = signIdentityHeader({ ...identity, requestId: crypto.randomUUID() }, { secret: internalSecret, bodyHash });
-    return (await runtime.execute({ query, variables }, { [IDENTITY_HEADER]: header })) as GraphQLResponse<T>;
-  }
-
-  /** Like gql, but fails the test on any GraphQL error. */
-  async function ok<T = Record<string, Loose>>(identity: Identity, query: string, variables?: Record<string, unknown>): Promise<T> {
-    const result = await gql<T>(identity, query, variables);
-    if (result.errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(result.errors)}`);
-    return result.data as T;
-  }
+  const { gql, ok } = signedSubgraphClient(runtime, internalSecret);
 
   /** Delivers an event to the consumer the way the event bus does: in a transaction scoped to its tenant. */
   async function deliver<T extends DomainEventType>(tenantId: string, type: T, payload: EventPayload<T> | Record<string, unknown>, id: string = crypto.randomUUID()) {
