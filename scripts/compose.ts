@@ -8,6 +8,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { composeServices } from '@apollo/composition';
 import { printSubgraphSchema } from '@apollo/subgraph';
+import { analyticsSchema } from '@platform/analytics/schema/index';
 import { billingSchema } from '@platform/billing/schema/index';
 import { customerSuccessSchema } from '@platform/customer-success/schema/index';
 import { tenancySchema } from '@platform/tenancy/schema/index';
@@ -18,6 +19,7 @@ const SUBGRAPHS = [
   { name: 'tenancy', schema: tenancySchema, url: 'http://127.0.0.1:4101/graphql' },
   { name: 'customer-success', schema: customerSuccessSchema, url: 'http://127.0.0.1:4102/graphql' },
   { name: 'billing', schema: billingSchema, url: 'http://127.0.0.1:4103/graphql' },
+  { name: 'analytics', schema: analyticsSchema, url: 'http://127.0.0.1:4104/graphql' },
 ];
 
 const root = path.resolve(import.meta.dirname, '..');

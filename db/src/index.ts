@@ -1,3 +1,4 @@
+export * as analyticsTables from './analytics/tables.js';
 export * as billingTables from './billing/tables.js';
 export * from './client.js';
 export * as customerSuccessTables from './customer-success/tables.js';

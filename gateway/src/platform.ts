@@ -5,8 +5,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { EVENT_SOURCE as ANALYTICS_SOURCE, analyticsSubgraph } from '@platform/analytics';
 import { EVENT_SOURCE as BILLING_SOURCE, billingSubgraph } from '@platform/billing';
-import type { BillingRunService } from '@platform/billing/services/billing-run.service';
 import {
   type BaseContext,
   createAccessTokenIssuer,
@@ -19,9 +19,11 @@ import {
   type LiveEventHub,
   type Logger,
   loadOrCreateDevSecrets,
+  type RunningTasks,
   type SubgraphDefinition,
   type SubgraphRuntime,
   startEventBus,
+  startPeriodicTasks,
   startSubgraphRuntime,
 } from '@platform/core';
 import { EVENT_SOURCE as CUSTOMER_SUCCESS_SOURCE, customerSuccessSubgraph } from '@platform/customer-success';
@@ -76,7 +78,7 @@ export async function startPlatform(settings: GatewaySettings, overrides: Platfo
 
   let database: DatabaseHandle | null = null;
   let bus: EventBus | null = null;
-  let billingTimer: NodeJS.Timeout | null = null;
+  let tasks: RunningTasks | null = null;
   const live = createLiveEventHub();
   const runtimes: SubgraphRuntime[] = [];
   const transports = new Map<string, SubgraphTransport>();
@@ -89,7 +91,6 @@ export async function startPlatform(settings: GatewaySettings, overrides: Platfo
     });
     await overrides.prepareDatabase?.(database);
     const clock = overrides.now ? { now: overrides.now } : {};
-    const billing = billingSubgraph({ db: database.db, live, logger, ...clock });
     const definitions: SubgraphDefinition<BaseContext>[] = [
       tenancySubgraph({
         db: database.db,
@@ -99,7 +100,8 @@ export async function startPlatform(settings: GatewaySettings, overrides: Platfo
         ...(overrides.txtResolver ? { txtResolver: overrides.txtResolver } : {}),
       }),
       customerSuccessSubgraph({ db: database.db, live, ...clock }),
-      billing,
+      billingSubgraph({ db: database.db, live, logger, runIntervalMs: settings.BILLING_RUN_INTERVAL_SECONDS * 1000, ...clock }),
+      analyticsSubgraph({ db: database.db, live, logger, usagePublishIntervalMs: settings.ANALYTICS_USAGE_INTERVAL_SECONDS * 1000, ...clock }),
     ];
     for (const definition of definitions) {
       const runtime = await startSubgraphRuntime(definition, { internalSecret: secrets.internalSecret, logger });
@@ -109,13 +111,18 @@ export async function startPlatform(settings: GatewaySettings, overrides: Platfo
     bus = await startEventBus({
       database,
       logger,
-      relaySources: ['tenancy', CUSTOMER_SUCCESS_SOURCE, BILLING_SOURCE, ...(overrides.extraEventSources ?? [])],
+      relaySources: ['tenancy', CUSTOMER_SUCCESS_SOURCE, BILLING_SOURCE, ANALYTICS_SOURCE, ...(overrides.extraEventSources ?? [])],
       consumers: definitions.flatMap((d) => d.consumers ?? []),
       live: { hub: live, sources: [CUSTOMER_SUCCESS_SOURCE, BILLING_SOURCE] },
     });
-    billingTimer = scheduleBillingRuns(billing.services.billingRun, settings.BILLING_RUN_INTERVAL_SECONDS, logger);
+    tasks = startPeriodicTasks(definitions.flatMap((d) => d.tasks ?? []), logger);
   } else {
-    const urls = { tenancy: settings.SUBGRAPH_TENANCY_URL, 'customer-success': settings.SUBGRAPH_CUSTOMER_SUCCESS_URL, billing: settings.SUBGRAPH_BILLING_URL };
+    const urls = {
+      tenancy: settings.SUBGRAPH_TENANCY_URL,
+      'customer-success': settings.SUBGRAPH_CUSTOMER_SUCCESS_URL,
+      billing: settings.SUBGRAPH_BILLING_URL,
+      analytics: settings.SUBGRAPH_ANALYTICS_URL,
+    };
     for (const [name, url] of Object.entries(urls)) {
       if (!url) throw new EnvError(`SUBGRAPH_${name.toUpperCase().replace('-', '_')}_URL is required in distributed mode`);
       transports.set(name, httpTransport(name, url, secrets.internalSecret));
@@ -125,7 +132,7 @@ export async function startPlatform(settings: GatewaySettings, overrides: Platfo
   const quotaEnabled = overrides.quota ?? true;
   const app = await createGatewayServer({
     supergraphSdl,
-    // Embedded mode serves the subgraphs' own HTTP routes (billing's payment webhooks); in distributed mode each subgraph serves them.
+    // Embedded mode serves the subgraphs' own HTTP routes (billing's payment webhooks, analytics' SDK batch endpoint); in distributed mode each subgraph serves them.
     routes: runtimes.flatMap((r) => r.routes),
     transports,
     authenticate: createAuthenticator(createAccessTokenVerifier({ publicKeyPem: secrets.jwtPublicKeyPem })),
@@ -143,34 +150,14 @@ export async function startPlatform(settings: GatewaySettings, overrides: Platfo
     database,
     live,
     async close() {
-      if (billingTimer) clearInterval(billingTimer);
       await app.close();
+      await tasks?.stop();
       await bus?.stop();
       live.close();
       for (const runtime of runtimes) await runtime.stop();
       await database?.close();
     },
   };
-}
-
-/** Runs the billing run for every tenant with work due, every `seconds` (a run in progress is not overlapped). */
-function scheduleBillingRuns(runs: BillingRunService, seconds: number, logger: Logger): NodeJS.Timeout | null {
-  if (seconds === 0) return null;
-  let running = false;
-  const timer = setInterval(async () => {
-    if (running) return;
-    running = true;
-    try {
-      const results = await runs.runDue();
-      for (const [tenantId, result] of results) logger.info({ tenantId, ...result }, 'billing run');
-    } catch (err) {
-      logger.error({ err }, 'scheduled billing run failed; the next one continues where it stopped');
-    } finally {
-      running = false;
-    }
-  }, seconds * 1000);
-  timer.unref();
-  return timer;
 }
 
 /**

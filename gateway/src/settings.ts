@@ -19,9 +19,11 @@ export const gatewayEnv = {
   INTROSPECTION: booleanish.optional(),
   /** Embedded mode: how often the billing run closes due periods for every tenant (0: never; run it with the runBilling mutation). */
   BILLING_RUN_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
+  ANALYTICS_USAGE_INTERVAL_SECONDS: z.coerce.number().min(0).max(86_400).default(30),
   SUBGRAPH_TENANCY_URL: z.string().url().optional(),
   SUBGRAPH_CUSTOMER_SUCCESS_URL: z.string().url().optional(),
   SUBGRAPH_BILLING_URL: z.string().url().optional(),
+  SUBGRAPH_ANALYTICS_URL: z.string().url().optional(),
 };
 
 export type GatewaySettings = ReturnType<typeof loadGatewaySettings>;

@@ -41,6 +41,8 @@ export async function startTestPlatform(options: { quota?: boolean; env?: Record
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     // Tests run billing with the runBilling mutation under their own clock.
     BILLING_RUN_INTERVAL_SECONDS: '0',
+    // Analytics publishes usage for customers with new events almost at once.
+    ANALYTICS_USAGE_INTERVAL_SECONDS: '0.25',
     ...(database.databaseUrl ? { DATABASE_URL: database.databaseUrl } : {}),
     ...options.env,
   });

@@ -11,5 +11,6 @@ export * from './pothos/error-types.js';
 export * from './server/context.js';
 export * from './server/format-error.js';
 export * from './server/http-routes.js';
+export * from './server/periodic-tasks.js';
 export * from './server/subgraph-server.js';
 export * from './server/subgraph-process.js';

@@ -13,11 +13,16 @@ export { EVENT_SOURCE } from './events/emit.js';
 export type { BillingDeps, BillingServices } from './services/index.js';
 export { type PaymentProvider, sandboxPaymentProvider } from './services/payment-provider.js';
 
-/** What a caller must give; the clock defaults to the system's and the provider to the sandbox. */
-export type BillingOptions = Pick<BillingDeps, 'db' | 'live'> & Partial<BillingDeps>;
+/**
+ * What a caller must give; the clock defaults to the system's and the provider
+ * to the sandbox. `runIntervalMs` schedules the billing run for every tenant
+ * with work due (0 or absent: only the `runBilling` mutation runs it).
+ */
+export type BillingOptions = Pick<BillingDeps, 'db' | 'live'> & Partial<BillingDeps> & { runIntervalMs?: number };
 
 export function billingSubgraph(options: BillingOptions): SubgraphDefinition<BillingContext> & { services: ReturnType<typeof createBillingServices> } {
-  const deps: BillingDeps = { now: () => new Date(), paymentProvider: sandboxPaymentProvider(), ...options };
+  const { runIntervalMs = 0, ...given } = options;
+  const deps: BillingDeps = { now: () => new Date(), paymentProvider: sandboxPaymentProvider(), ...given };
   const services = createBillingServices(deps);
   return {
     name: 'billing',
@@ -28,6 +33,16 @@ export function billingSubgraph(options: BillingOptions): SubgraphDefinition<Bil
     },
     consumers: [createEventConsumer()],
     routes: [webhookRoute(services.payments, { logger: deps.logger })],
+    tasks: [
+      {
+        name: 'billing-run',
+        intervalMs: runIntervalMs,
+        run: async () => {
+          const results = await services.billingRun.runDue();
+          for (const [tenantId, result] of results) deps.logger?.info({ tenantId, ...result }, 'billing run');
+        },
+      },
+    ],
     services,
   };
 }

@@ -14,4 +14,5 @@ export interface EventRoute {
 export const EVENT_ROUTES: readonly EventRoute[] = [
   { name: 'customer-success', types: ['usage.recorded@1', 'payment.failed@1', 'invoice.paid@1'] },
   { name: 'billing', types: ['customer.created@1', 'customer.updated@1', 'customer.archived@1'] },
+  { name: 'analytics', types: ['invoice.paid@1'] },
 ];

@@ -15,6 +15,7 @@ import { createLiveEventHub } from '../events/live.js';
 import { EVENT_ROUTES } from '../events/routes.js';
 import { createLogger, type Logger } from '../logger.js';
 import type { BaseContext } from './context.js';
+import { startPeriodicTasks } from './periodic-tasks.js';
 import { listenSubgraph, type SubgraphDefinition, startSubgraphRuntime } from './subgraph-server.js';
 
 export interface SubgraphProcessOptions {
@@ -52,11 +53,13 @@ export async function runSubgraphProcess(options: SubgraphProcessOptions): Promi
     routes: EVENT_ROUTES,
     live: { hub: live, sources: [options.eventSource] },
   });
+  const tasks = startPeriodicTasks(definition.tasks ?? [], logger);
   const { app, url } = await listenSubgraph(runtime, { port: env.PORT, host: env.HOST, logger });
   logger.info({ url, routes: runtime.routes.map((r) => `${r.method} ${r.path}`) }, `${options.name} subgraph listening`);
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, async () => {
       await app.close();
+      await tasks.stop();
       await bus.stop();
       live.close();
       await database.close();

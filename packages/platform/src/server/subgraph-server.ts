@@ -33,6 +33,7 @@ import type { Logger } from '../logger.js';
 import type { BaseContext } from './context.js';
 import { formatSubgraphError, unexpectedErrorPlugin } from './format-error.js';
 import { type HttpRoute, mountHttpRoutes } from './http-routes.js';
+import type { PeriodicTask } from './periodic-tasks.js';
 
 export interface SubgraphDefinition<C extends BaseContext> {
   name: string;
@@ -49,6 +50,8 @@ export interface SubgraphDefinition<C extends BaseContext> {
    * route authenticates its caller itself.
    */
   routes?: HttpRoute[];
+  /** Work repeated on a timer, started by whoever hosts the subgraph (gateway or own process). */
+  tasks?: PeriodicTask[];
 }
 
 export interface SubgraphRuntimeOptions {

@@ -1,0 +1,2 @@
+-- Filled by the funnel work: SQL functions the analytics queries call.
+SELECT 1;

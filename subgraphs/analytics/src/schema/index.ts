@@ -1,0 +1,19 @@
+/** Builds the analytics subgraph schema from its type files. */
+import { builder } from '../builder.js';
+import './scalars.js';
+import './common.js';
+import './ingest.js';
+import './settings.js';
+import './trend.js';
+import './kpi.js';
+import './funnel.js';
+import './retention.js';
+import './attribution.js';
+import './experiment.js';
+import './anomaly.js';
+import './dashboard.js';
+
+export const analyticsSchema = builder.toSubGraphSchema({
+  linkUrl: 'https://specs.apollo.dev/federation/v2.6',
+  federationDirectives: ['@key', '@shareable', '@external', '@extends'],
+});
