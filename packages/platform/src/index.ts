@@ -7,6 +7,7 @@ export * from './logger.js';
 export * from './pagination.js';
 export * from './permissions.js';
 export * from './pothos/auth-scopes.js';
+export * from './pothos/connections.js';
 export * from './pothos/error-types.js';
 export * from './server/context.js';
 export * from './server/format-error.js';

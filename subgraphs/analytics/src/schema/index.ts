@@ -2,6 +2,7 @@
 import { builder } from '../builder.js';
 import './scalars.js';
 import './common.js';
+import './page-info.js';
 import './ingest.js';
 import './settings.js';
 import './trend.js';

@@ -1,6 +1,5 @@
+/** PageInfo and `<Name>Connection` types on this subgraph's builder (shared definition in @platform/core). */
+import { registerConnections } from '@platform/core';
 import { builder } from '../builder.js';
 
-export const PageInfo = builder.objectRef<{ hasNextPage: boolean; endCursor: string | null }>('PageInfo').implement({
-  shareable: true,
-  fields: (t) => ({ hasNextPage: t.exposeBoolean('hasNextPage'), endCursor: t.exposeString('endCursor', { nullable: true }) }),
-});
+export const { PageInfo, connection } = registerConnections(builder);
