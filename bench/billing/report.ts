@@ -37,8 +37,8 @@ export interface ReportInput {
   storedOk: boolean;
 }
 
-const verdict = (met: boolean) => (met ? 'MET' : 'NOT MET');
-const row = (cells: string[], widths: number[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join(' ');
+export const verdict = (met: boolean) => (met ? 'MET' : 'NOT MET');
+export const row = (cells: string[], widths: number[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join(' ');
 
 export function formatReport(r: ReportInput): string {
   const out: string[] = [];

@@ -17,15 +17,10 @@
  *                      [--cpu-profile DIR]   (V8 CPU profiles of the billing run and the first ingestion phase)
  * Uses DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres); a fresh database, dropped at the end.
  */
-import { type ChildProcess, fork } from 'node:child_process';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { billingSubgraph } from '@platform/billing';
-import { createLogger } from '@platform/core';
-import { startPlatform, testSecrets } from '@platform/gateway/platform';
-import { loadGatewaySettings } from '@platform/gateway/settings';
 import { inScope, transactionExecutor } from '../../db/src/index.js';
-import { createTestDatabase } from '../../tests/support/database.js';
+import { forkChild, startBenchPlatform } from '../harness.js';
 import { billOneAtATime } from './baseline.js';
 import { type Check, checkInvoices } from './checks.js';
 import type { IngestPhase, IngestRequest, PhaseResult } from './ingest-clients.js';
@@ -58,46 +53,10 @@ const SWEEP = Number(args['sweep-events']);
 const BASELINE_N = Math.min(N, Number(args['baseline-subscriptions']));
 const log = (line: string) => console.log(`[bench] ${line}`);
 
-process.env.DATABASE_URL ??= 'postgres://postgres@127.0.0.1:5432/postgres';
-const testDatabase = await createTestDatabase();
-const databaseUrl = testDatabase.databaseUrl!;
 // No scheduled billing run: the benchmark starts the one it measures.
-const settings = loadGatewaySettings([], { PORT: '0', DATA_DIR: 'memory://', NODE_ENV: 'test', LOG_LEVEL: 'warn', DATABASE_URL: databaseUrl, BILLING_RUN_INTERVAL_SECONDS: '0' });
-const platform = await startPlatform(settings, { logger: createLogger('bench', 'warn'), secrets: await testSecrets(), quota: false });
-const db = platform.database!.db;
-// Interrupted (Ctrl-C, kill): still drop the benchmark's database (WITH (FORCE) ends the platform's connections).
-let interrupted = false;
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
-    if (interrupted) return;
-    interrupted = true;
-    log(`${signal}: dropping the benchmark database`);
-    void testDatabase
-      .drop()
-      .catch((err: unknown) => log(`could not drop the database: ${String(err)}`))
-      .finally(() => process.exit(130));
-  });
-}
-log(`platform up at ${platform.url} on PostgreSQL (${new URL(databaseUrl).pathname.slice(1)})`);
-
-function child(file: string): { process: ChildProcess; next: <T>(kind: string, onOther?: (m: Record<string, unknown>) => void) => Promise<T> } {
-  const proc = fork(path.join(import.meta.dirname, file), { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  return {
-    process: proc,
-    next: <T>(kind: string, onOther?: (m: Record<string, unknown>) => void) =>
-      new Promise<T>((resolve, reject) => {
-        const onMessage = (m: Record<string, unknown>) => {
-          if (m.kind !== kind) return onOther?.(m);
-          proc.off('message', onMessage);
-          proc.off('exit', onExit);
-          resolve(m as T);
-        };
-        const onExit = (code: number | null) => reject(new Error(`${file} exited with ${code} before sending ${kind}`));
-        proc.on('message', onMessage);
-        proc.once('exit', onExit);
-      }),
-  };
-}
+const bench = await startBenchPlatform({ env: { BILLING_RUN_INTERVAL_SECONDS: '0' }, log });
+const { platform, db, databaseUrl } = bench;
+const child = (file: string) => forkChild(import.meta.dirname, file);
 
 async function seed(catalog: SeedRequest['catalog'], subscriptions: number, usage: number, label: string): Promise<SeedResult> {
   const seeder = child('seed.ts');
@@ -241,7 +200,6 @@ try {
     }),
   );
 } finally {
-  await platform.close();
-  await testDatabase.drop();
+  await bench.close();
 }
 process.exit(0);

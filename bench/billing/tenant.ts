@@ -1,45 +1,15 @@
 /**
  * What the billing benchmark sets up through the gateway, as a tenant would:
- * an owner who signs up and creates a tenant (a real access token), the tax
+ * an owner who signs up and creates a tenant (../owner.ts), then the tax
  * rate, the `api_calls` meter and three plans with their prices.
  */
+import { expectType, type Gql, signUpOwner } from '../owner.js';
 import { type CatalogIds, METER, PRICES, TAX_RATE_BPS } from './plan.js';
 
-export type Gql = <T>(query: string, variables?: Record<string, unknown>, token?: string) => Promise<T>;
-
-export function graphqlClient(url: string): Gql {
-  return async <T>(query: string, variables: Record<string, unknown> = {}, token?: string) => {
-    const response = await fetch(`${url}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: JSON.stringify({ query, variables }),
-    });
-    const body = (await response.json()) as { data?: T; errors?: unknown };
-    if (!body.data) throw new Error(`HTTP ${response.status}: ${JSON.stringify(body.errors)}`);
-    return body.data;
-  };
-}
-
-/** A union result that is not the wanted type is an error the benchmark cannot continue after. */
-function expectType<T extends { __typename: string }>(result: T, typename: string, what: string): T {
-  if (result.__typename !== typename) throw new Error(`${what} failed: ${JSON.stringify(result)}`);
-  return result;
-}
+export { type Gql, graphqlClient } from '../owner.js';
 
 export async function setUpTenant(gql: Gql, label: string): Promise<{ token: string; catalog: CatalogIds }> {
-  const stamp = `${label}-${Date.now()}`;
-  const signUp = await gql<{ signUp: { __typename: string; accessToken: string } }>(
-    'mutation($input: SignUpInput!) { signUp(input: $input) { __typename ... on AuthSession { accessToken } ... on Error { message } } }',
-    { input: { email: `bench.${stamp}@example.com`, name: 'Bench Owner', password: 'Tr0ub4dor&3-horse' } },
-  );
-  expectType(signUp.signUp, 'AuthSession', 'signUp');
-  const created = await gql<{ createTenant: { __typename: string; tenant: { id: string }; session: { accessToken: string } } }>(
-    'mutation($input: CreateTenantInput!) { createTenant(input: $input) { __typename ... on CreateTenantPayload { tenant { id } session { accessToken } } ... on Error { message } } }',
-    { input: { name: `Bench ${label}`, slug: `bench-${stamp}`, tier: 'WHITE_LABEL' } },
-    signUp.signUp.accessToken,
-  );
-  const { tenant, session } = expectType(created.createTenant, 'CreateTenantPayload', 'createTenant');
-  const token = session.accessToken;
+  const { token, tenantId } = await signUpOwner(gql, label);
 
   await gql('mutation($input: UpdateBillingSettingsInput!) { updateBillingSettings(input: $input) { taxRateBps } }', { input: { taxRateBps: TAX_RATE_BPS, defaultCurrency: 'USD' } }, token);
   const meter = await gql<{ createMeter: { __typename: string; id: string } }>(
@@ -60,7 +30,7 @@ export async function setUpTenant(gql: Gql, label: string): Promise<{ token: str
   return {
     token,
     catalog: {
-      tenantId: tenant.id,
+      tenantId,
       meterId,
       seatPriceId: await price('Seats', { model: 'PER_SEAT', unitAmount: PRICES.seatMinor }),
       platformPriceId: await price('Platform', { model: 'FLAT', unitAmount: PRICES.platformFeeMinor }),
