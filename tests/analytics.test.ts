@@ -151,3 +151,111 @@ describe('analytics through the gateway', () => {
     expect(rotate.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
 });
+
+describe('analytics queries through the gateway', () => {
+  let p: TestPlatform;
+  let owner: Awaited<ReturnType<typeof ownerWithTenant>>;
+
+  async function ok(query: string, variables: Record<string, unknown> = {}): Promise<Payload> {
+    const r = await p.gql<Payload>(query, variables, owner.token);
+    if (r.errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(r.errors)}`);
+    return r.data!;
+  }
+
+  beforeAll(async () => {
+    p = await startTestPlatform();
+    owner = await ownerWithTenant(p);
+  });
+  afterAll(async () => {
+    await p?.close();
+  });
+
+  it('a paid invoice in billing becomes revenue in the KPIs (through invoice.paid@1, not billing’s tables)', async () => {
+    const customerId = (await ok('mutation { createCustomer(input: { name: "Umbrella", segment: SMB }) { ... on Customer { id } } }')).createCustomer.id;
+    const plan = (await ok('mutation { createPlan(name: "Team") { id } }')).createPlan;
+    const price = (await ok(`mutation($input: CreatePriceInput!) { createPrice(input: $input) { ... on Price { id } } }`, { input: { planId: plan.id, currency: 'USD', model: 'FLAT', unitAmount: 4_900, interval: 'MONTH' } })).createPrice;
+    const subscribe = `mutation($input: CreateSubscriptionInput!) { createSubscription(input: $input) { __typename ... on BillingSubscription { id } } }`;
+    const created = await waitFor(
+      () => ok(subscribe, { input: { customerId, items: [{ priceId: price.id }], idempotencyKey: `sub-${customerId}` } }),
+      (d) => d.createSubscription.__typename === 'BillingSubscription',
+    );
+    const invoice = (await ok(`query($id: ID!) { invoices(subscriptionId: $id) { nodes { id total } } }`, { id: created.createSubscription.id })).invoices.nodes[0];
+    await ok(`mutation($id: ID!) { payInvoiceOutOfBand(id: $id) { __typename } }`, { id: invoice.id });
+
+    const range = { from: new Date(p.clock.now.getTime() - 86_400_000).toISOString(), to: new Date(p.clock.now.getTime() + 60_000).toISOString() };
+    const kpis = `query($input: KpiInput!) { kpis(input: $input) { ... on KpiReport { kpis { key value } } } }`;
+    const report = await waitFor(
+      () => ok(kpis, { input: { range, currency: 'USD' } }),
+      (d) => d.kpis.kpis.find((k: Payload) => k.key === 'REVENUE')?.value > 0,
+    );
+    const byKey = Object.fromEntries(report.kpis.kpis.map((k: Payload) => [k.key, k.value]));
+    expect(byKey.REVENUE).toBe(invoice.total);
+    expect(byKey.PAYING_CUSTOMERS).toBe(1);
+  });
+
+  it('funnels, retention, trends, attribution, experiments, anomalies and dashboards answer through the gateway', async () => {
+    const now = p.clock.now.getTime();
+    const at = (daysAgo: number) => new Date(now - daysAgo * 86_400_000).toISOString();
+    const today = Math.floor(now / 86_400_000) * 86_400_000;
+    const TRACK = 'mutation($events: [TrackEventInput!]!) { trackEvents(events: $events) { accepted } }';
+    await ok(TRACK, {
+      events: [
+        { id: crypto.randomUUID(), event: 'visit', distinctId: 'a', timestamp: at(3), properties: { utm_source: 'ads' } },
+        { id: crypto.randomUUID(), event: 'signed_up', distinctId: 'a', timestamp: at(2.9) },
+        { id: crypto.randomUUID(), event: 'visit', distinctId: 'b', timestamp: at(3), properties: { utm_source: 'blog' } },
+        { id: crypto.randomUUID(), event: 'signed_up', distinctId: 'b', timestamp: at(0.5) },
+        { id: crypto.randomUUID(), event: 'visit', distinctId: 'c', timestamp: at(2) },
+      ],
+    });
+    const range = { from: at(7), to: new Date(now + 60_000).toISOString() };
+
+    const funnel = await ok(`query($input: FunnelInput!) { funnel(input: $input) { __typename ... on Funnel { steps { count } } } }`, {
+      input: { steps: [{ event: 'visit' }, { event: 'signed_up' }], range },
+    });
+    expect(funnel.funnel.steps.map((s: Payload) => s.count)).toEqual([3, 2]);
+
+    const trend = await ok(`query($input: TrendInput!) { trend(input: $input) { ... on Trend { series { total } } } }`, {
+      input: { series: [{ event: 'visit', math: 'UNIQUE_USERS' }], interval: 'DAY', range },
+    });
+    expect(trend.trend.series[0].total).toBe(3);
+
+    const retention = await ok(`query($input: RetentionInput!) { retention(input: $input) { __typename ... on Retention { cohorts { size } } } }`, {
+      input: { startEvent: 'visit', period: 'DAY', periods: 7 },
+    });
+    expect(retention.retention.cohorts.reduce((sum: number, c: Payload) => sum + c.size, 0)).toBe(3);
+
+    const attribution = await ok(
+      `query($input: AttributionInput!) { attribution(input: $input) { ... on Attribution { conversions models { model channels { channel credit } } } } }`,
+      { input: { conversionEvent: 'signed_up', range, models: ['LAST_TOUCH'] } },
+    );
+    expect(attribution.attribution.conversions).toBe(2);
+    expect(attribution.attribution.models[0].channels.map((c: Payload) => [c.channel, c.credit]).sort()).toEqual([
+      ['ads', 1],
+      ['blog', 1],
+    ]);
+
+    const anomalies = await ok(`query($input: AnomalyInput!) { anomalies(input: $input) { __typename ... on AnomalyReport { points { value } } } }`, {
+      input: { event: 'visit', range: { from: new Date(today - 7 * 86_400_000).toISOString(), to: new Date(today).toISOString() } },
+    });
+    // Seven whole UTC days; the three visits 2 and 3 days ago are on two of them.
+    expect(anomalies.anomalies.points).toHaveLength(7);
+    expect(anomalies.anomalies.points.reduce((sum: number, point: Payload) => sum + point.value, 0)).toBe(3);
+
+    const experiment = await ok(
+      `mutation($input: CreateExperimentInput!) { createExperiment(input: $input) { __typename ... on Experiment { id status } } }`,
+      { input: { key: 'cta-colour', name: 'CTA colour', exposureEvent: 'visit', conversionEvent: 'signed_up', variants: [{ key: 'control', weight: 50 }, { key: 'green', weight: 50 }] } },
+    );
+    expect(experiment.createExperiment).toMatchObject({ __typename: 'Experiment', status: 'DRAFT' });
+    const assignment = await ok(`{ experimentAssignment(experimentKey: "cta-colour", distinctId: "a") { __typename ... on ExperimentAssignment { variant } } }`);
+    expect(['control', 'green']).toContain(assignment.experimentAssignment.variant);
+
+    const dashboard = (await ok('mutation { createDashboard(input: { name: "Acquisition" }) { ... on Dashboard { id } } }')).createDashboard;
+    await ok(`mutation($id: ID!, $input: AddDashboardWidgetInput!) { addDashboardWidget(dashboardId: $id, input: $input) { __typename } }`, {
+      id: dashboard.id,
+      input: { title: 'Visit → sign-up', kind: 'FUNNEL', query: { steps: [{ event: 'visit' }, { event: 'signed_up' }], range }, rangeDays: 7 },
+    });
+    const read = await ok(`query($id: ID!) { dashboard(id: $id) { widgets { csv result { __typename ... on Funnel { steps { count } } } } } }`, { id: dashboard.id });
+    expect(read.dashboard.widgets[0].result).toEqual({ __typename: 'Funnel', steps: [{ count: 3 }, { count: 2 }] });
+    expect(read.dashboard.widgets[0].csv).toContain('\r\n');
+  });
+});

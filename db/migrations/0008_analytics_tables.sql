@@ -7,6 +7,7 @@ CREATE TABLE "analytics"."dashboard_widgets" (
 	"title" text NOT NULL,
 	"kind" text NOT NULL,
 	"query" jsonb NOT NULL,
+	"range_days" integer,
 	"position" integer NOT NULL,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL

@@ -128,6 +128,8 @@ export const dashboardWidgets = analytics.table('dashboard_widgets', {
   kind: text('kind').notNull(),
   /** The query's input, as the matching GraphQL query takes it. */
   query: jsonb('query').$type<Record<string, unknown>>().notNull(),
+  /** When set, the query's range is the last N days, recomputed at every run. */
+  rangeDays: integer('range_days'),
   position: integer('position').notNull(),
   createdAt: createdAt(),
   updatedAt: at('updated_at').notNull().defaultNow(),

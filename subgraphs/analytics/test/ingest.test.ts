@@ -65,6 +65,19 @@ describe('trackEvents', () => {
     expect((await h.storedEvents(t2.tenantId)).map((e) => e.name).sort()).toEqual(['only_in_t2', 'x']);
   });
 
+  it('stores concurrent batches that touch the same customers in different orders, and marks each customer once', async () => {
+    const t = h.tenant();
+    const customers = Array.from({ length: 30 }, () => crypto.randomUUID());
+    const batch = (seed: number) =>
+      customers
+        .map((customerId, i) => ({ customerId, key: (i * 7919 + seed * 104_729) % 30 }))
+        .sort((x, y) => x.key - y.key)
+        .map(({ customerId }) => ({ event: 'x', distinctId: `u-${seed}`, customerId, at: h.clock.now }));
+    const results = await Promise.all([1, 2, 3, 4, 5, 6].map((seed) => h.track(t.tenantId, batch(seed))));
+    expect(results.map((r) => r.accepted)).toEqual([30, 30, 30, 30, 30, 30]);
+    expect(await h.services.usagePublisher.publishTenant(t.tenantId)).toBe(30);
+  });
+
   it('refuses a viewer (no data:write)', async () => {
     const t = h.tenant();
     const res = await h.gql(t.user(['data:read']), TRACK, { events: [{ event: 'x', distinctId: 'u' }] });
