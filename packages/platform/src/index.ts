@@ -9,6 +9,7 @@ export * from './permissions.js';
 export * from './pothos/auth-scopes.js';
 export * from './pothos/connections.js';
 export * from './pothos/error-types.js';
+export * from './pothos/subgraph-builder.js';
 export * from './server/context.js';
 export * from './server/format-error.js';
 export * from './server/http-routes.js';
