@@ -1,5 +1,5 @@
 /** Dashboards: saved per tenant, widgets bound to the analytics queries (checked when saved, relative ranges), results and CSV export. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type AnalyticsHarness, DAY, startAnalytics, type TestTenant } from './support.js';
 
 let h: AnalyticsHarness;
@@ -43,6 +43,7 @@ describe('dashboards', () => {
       { title: 'Sign-ups per day', kind: 'TREND', query: trendQuery },
       { title: 'Sign-up to paid', kind: 'FUNNEL', query: { steps: [{ event: 'signed_up' }, { event: 'paid' }], range: trendQuery.range } },
     ]);
+    const trendRuns = vi.spyOn(h.services.trends, 'run');
     const { dashboard } = await h.ok(
       t.user(['data:read']),
       `query($id: ID!) { dashboard(id: $id) { name widgets { title kind position csv result {
@@ -52,6 +53,9 @@ describe('dashboards', () => {
       } } } }`,
       { id },
     );
+    // `result` and `csv` of one widget share one run of its query.
+    expect(trendRuns).toHaveBeenCalledTimes(1);
+    trendRuns.mockRestore();
     expect(dashboard.name).toBe('Growth');
     const [trend, funnel] = dashboard.widgets;
     expect([trend.kind, trend.position, funnel.kind, funnel.position]).toEqual(['TREND', 0, 'FUNNEL', 1]);

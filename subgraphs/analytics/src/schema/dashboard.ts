@@ -64,7 +64,7 @@ const DashboardWidgetRef = builder.objectRef<WidgetRow>('DashboardWidget').imple
     }),
     csv: t.string({
       description: 'The answer as CSV (RFC 4180, a header row, CRLF line ends).',
-      resolve: (w, _a, ctx) => ctx.services.dashboards.csv(ctx.identity, w),
+      resolve: async (w, _a, ctx) => ctx.services.dashboards.csv(await runOnce(w, () => ctx.services.dashboards.run(ctx.identity, w))),
     }),
   }),
 });

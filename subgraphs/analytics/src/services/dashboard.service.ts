@@ -155,9 +155,8 @@ export class DashboardService {
     return { kind, result: await this.queryOf(kind).run(actor, this.effectiveQuery(kind, widget.query, widget.rangeDays)) };
   }
 
-  /** The widget's current result as CSV. */
-  async csv(actor: Identity, widget: Pick<WidgetRow, 'kind' | 'query' | 'rangeDays'>): Promise<string> {
-    const { kind, result } = await this.run(actor, widget);
+  /** A widget's result (from `run`) as CSV. */
+  csv({ kind, result }: WidgetResult): string {
     return toCsv(this.queryOf(kind).table(result));
   }
 
