@@ -2,8 +2,9 @@
  * Records analytics' domain events in its outbox, inside the caller's
  * transaction, each payload checked against the platform's event catalogue.
  */
-import { type DomainEventType, type EventPayload, parseEventPayload } from '@platform/core/events/catalog';
-import { analyticsTables as a, type DomainEvent, recordEvents, type Tx } from '@platform/db';
+import type { DomainEventType, EventPayload } from '@platform/core/events/catalog';
+import { recordCatalogEvents } from '@platform/core/events/record';
+import { analyticsTables as a, type Tx } from '@platform/db';
 
 export type ProducedEventType = 'usage.recorded@1';
 
@@ -17,13 +18,5 @@ export interface AnalyticsEvent<T extends ProducedEventType & DomainEventType> {
 
 /** One multi-row insert for many events (the usage publisher emits one per changed customer). */
 export async function emitMany(tx: Tx, tenantId: string, events: AnalyticsEvent<ProducedEventType>[]): Promise<void> {
-  if (events.length === 0) return;
-  const rows: DomainEvent[] = events.map((e) => ({
-    tenantId,
-    type: e.type,
-    aggregateType: e.aggregate.type,
-    aggregateId: e.aggregate.id,
-    payload: parseEventPayload(e.type, e.payload) as Record<string, unknown>,
-  }));
-  await recordEvents(tx, a.outbox, rows);
+  await recordCatalogEvents(tx, a.outbox, tenantId, events);
 }

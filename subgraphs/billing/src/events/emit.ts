@@ -4,8 +4,9 @@
  * first, so a producer bug fails the operation instead of shipping an event
  * consumers would reject.
  */
-import { type DomainEventType, type EventPayload, parseEventPayload } from '@platform/core/events/catalog';
-import { billingTables as b, type DomainEvent, recordEvents, type Tx } from '@platform/db';
+import type { DomainEventType, EventPayload } from '@platform/core/events/catalog';
+import { recordCatalogEvents } from '@platform/core/events/record';
+import { billingTables as b, type Tx } from '@platform/db';
 
 export type ProducedEventType =
   | 'subscription.status_changed@1'
@@ -28,13 +29,5 @@ export async function emit<T extends ProducedEventType & DomainEventType>(tx: Tx
 
 /** One multi-row insert for many events (the billing run emits thousands per batch). */
 export async function emitMany(tx: Tx, tenantId: string, events: BillingEvent<ProducedEventType>[]): Promise<void> {
-  if (events.length === 0) return;
-  const rows: DomainEvent[] = events.map((e) => ({
-    tenantId,
-    type: e.type,
-    aggregateType: e.aggregate.type,
-    aggregateId: e.aggregate.id,
-    payload: parseEventPayload(e.type, e.payload) as Record<string, unknown>,
-  }));
-  await recordEvents(tx, b.outbox, rows);
+  await recordCatalogEvents(tx, b.outbox, tenantId, events);
 }

@@ -4,8 +4,9 @@
  * first, so a producer bug fails the mutation instead of shipping an event
  * consumers would reject.
  */
-import { type DomainEventType, type EventPayload, parseEventPayload } from '@platform/core/events/catalog';
-import { customerSuccessTables as cs, recordEvents, type Tx } from '@platform/db';
+import type { DomainEventType, EventPayload } from '@platform/core/events/catalog';
+import { recordCatalogEvents } from '@platform/core/events/record';
+import { customerSuccessTables as cs, type Tx } from '@platform/db';
 
 export type ProducedEventType =
   | 'customer.created@1'
@@ -25,6 +26,5 @@ export async function emit<T extends ProducedEventType & DomainEventType>(
   aggregate: { type: string; id: string },
   payload: EventPayload<T>,
 ): Promise<void> {
-  const checked = parseEventPayload(type, payload);
-  await recordEvents(tx, cs.outbox, [{ tenantId, type, aggregateType: aggregate.type, aggregateId: aggregate.id, payload: checked as Record<string, unknown> }]);
+  await recordCatalogEvents(tx, cs.outbox, tenantId, [{ type, aggregate, payload }]);
 }
