@@ -5,11 +5,10 @@
  * events (through the real ingestion path) and paid invoices (the way
  * billing's `invoice.paid@1` events arrive).
  */
-import { BUILT_IN_ROLES, createLogger, type Identity, startSubgraphRuntime } from '@platform/core';
 import { analyticsTables as a, type DatabaseHandle, inScope, openDatabase, rowsOf, type StoredEvent, type Tx } from '@platform/db';
-import { asc, eq, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { createTestDatabase } from '../../../tests/support/database.js';
-import { signedSubgraphClient } from '../../../tests/support/subgraph-client.js';
+import { outboxRows, startSignedRuntime, testClock, testTenant } from '../../../tests/support/subgraph-harness.js';
 import { applyBillingEvent } from '../src/events/consumer.js';
 import { analyticsSubgraph } from '../src/index.js';
 import type { TrackResult } from '../src/services/ingest.service.js';
@@ -17,17 +16,7 @@ import type { TrackResult } from '../src/services/ingest.service.js';
 export const HOUR = 3_600_000;
 export const DAY = 86_400_000;
 
-export interface Clock {
-  now: Date;
-  advance(ms: number): void;
-}
-
-export interface TestTenant {
-  tenantId: string;
-  /** An owner: every permission. */
-  owner: Identity;
-  user(scopes?: readonly string[]): Identity;
-}
+export type { Clock, TestTenant } from '../../../tests/support/subgraph-harness.js';
 
 /** An event as a test writes it: `at` is a Date or ISO string; everything else as `trackEvents` takes it. */
 export interface SeedEvent {
@@ -45,36 +34,12 @@ export type { GraphQLResponse } from '../../../tests/support/subgraph-client.js'
 export async function startAnalytics(options: { start?: Date } = {}) {
   const testDb = await createTestDatabase();
   const database: DatabaseHandle = await openDatabase({ databaseUrl: testDb.databaseUrl });
-  const clock: Clock = {
-    now: options.start ?? new Date('2026-06-01T00:00:00Z'),
-    advance(ms) {
-      this.now = new Date(this.now.getTime() + ms);
-    },
-  };
+  const clock = testClock(options.start ?? new Date('2026-06-01T00:00:00Z'));
   const live = { subscribe: () => (async function* () {})() as AsyncIterableIterator<StoredEvent> };
   // The usage publisher is run by tests when they want it (usagePublishIntervalMs 0).
   const definition = analyticsSubgraph({ db: database.db, live, now: () => clock.now, usagePublishIntervalMs: 0 });
   const services = definition.services;
-  const internalSecret = `test-secret-${crypto.randomUUID()}-${crypto.randomUUID()}`;
-  const logger = createLogger('test', process.env.TEST_LOG_LEVEL ?? 'silent');
-  const runtime = await startSubgraphRuntime(definition, { internalSecret, logger });
-
-  function tenant(): TestTenant {
-    const tenantId = crypto.randomUUID();
-    const user = (scopes: readonly string[] = BUILT_IN_ROLES.member): Identity => ({
-      accountId: crypto.randomUUID(),
-      sessionId: crypto.randomUUID(),
-      tenantId,
-      userId: crypto.randomUUID(),
-      role: 'custom',
-      scopes: [...scopes],
-      authMethod: 'access_token',
-      requestId: crypto.randomUUID(),
-      clientIp: null,
-      userAgent: null,
-    });
-    return { tenantId, owner: user(BUILT_IN_ROLES.owner), user };
-  }
+  const { runtime, gql, ok } = await startSignedRuntime(definition);
 
   /** Stores events through the real ingestion path, in batches of 5,000; fails the test if any is rejected. */
   async function track(tenantId: string, events: readonly SeedEvent[]): Promise<TrackResult> {
@@ -122,15 +87,7 @@ export async function startAnalytics(options: { start?: Date } = {}) {
   }
 
   /** The tenant's analytics outbox, oldest first, optionally of one event type. */
-  function outbox(tenantId: string, type?: string) {
-    return asTenant(tenantId, (tx) =>
-      tx
-        .select()
-        .from(a.outbox)
-        .where(type ? eq(a.outbox.type, type) : undefined)
-        .orderBy(asc(a.outbox.position)),
-    );
-  }
+  const outbox = (tenantId: string, type?: string) => outboxRows(database.db, a.outbox, tenantId, type);
 
   /** The tenant's stored events (as RLS lets the tenant see them), oldest first. */
   function storedEvents(tenantId: string) {
@@ -141,15 +98,13 @@ export async function startAnalytics(options: { start?: Date } = {}) {
     );
   }
 
-  const { gql, ok } = signedSubgraphClient(runtime, internalSecret);
-
   return {
     database,
     clock,
     services,
     definition,
     runtime,
-    tenant,
+    tenant: testTenant,
     track,
     invoicePaid,
     asTenant,

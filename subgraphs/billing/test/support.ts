@@ -5,65 +5,28 @@
  * them), and helpers to seed a tenant's customers the way customer-success's
  * events do.
  */
-import { BUILT_IN_ROLES, createLogger, type Identity, startSubgraphRuntime } from '@platform/core';
 import { billingTables as b, type DatabaseHandle, inScope, openDatabase, type StoredEvent, type Tx } from '@platform/db';
-import { asc, eq } from 'drizzle-orm';
 import { createTestDatabase } from '../../../tests/support/database.js';
-import { signedSubgraphClient } from '../../../tests/support/subgraph-client.js';
+import { outboxRows, startSignedRuntime, testClock, testTenant } from '../../../tests/support/subgraph-harness.js';
 import { applyCustomerEvent } from '../src/events/consumer.js';
 import { billingSubgraph } from '../src/index.js';
-import { createBillingServices } from '../src/services/index.js';
 import { sandboxPaymentProvider } from '../src/services/payment-provider.js';
 
 export const DAY = 86_400_000;
 
-export interface Clock {
-  now: Date;
-  advance(ms: number): void;
-}
-
-export interface TestTenant {
-  tenantId: string;
-  /** An owner: every permission. */
-  owner: Identity;
-  user(scopes?: readonly string[]): Identity;
-}
+export type { Clock, TestTenant } from '../../../tests/support/subgraph-harness.js';
 
 export type { GraphQLResponse } from '../../../tests/support/subgraph-client.js';
 
 export async function startBilling(options: { start?: Date } = {}) {
   const testDb = await createTestDatabase();
   const database: DatabaseHandle = await openDatabase({ databaseUrl: testDb.databaseUrl });
-  const clock: Clock = {
-    now: options.start ?? new Date('2026-01-01T00:00:00Z'),
-    advance(ms) {
-      this.now = new Date(this.now.getTime() + ms);
-    },
-  };
+  const clock = testClock(options.start ?? new Date('2026-01-01T00:00:00Z'));
   const live = { subscribe: () => (async function* () {})() as AsyncIterableIterator<StoredEvent> };
   const deps = { db: database.db, live, now: () => clock.now, paymentProvider: sandboxPaymentProvider() };
-  const services = createBillingServices(deps);
   const definition = billingSubgraph(deps);
-  const internalSecret = `test-secret-${crypto.randomUUID()}-${crypto.randomUUID()}`;
-  const logger = createLogger('test', process.env.TEST_LOG_LEVEL ?? 'silent');
-  const runtime = await startSubgraphRuntime(definition, { internalSecret, logger });
-
-  function tenant(): TestTenant {
-    const tenantId = crypto.randomUUID();
-    const user = (scopes: readonly string[] = BUILT_IN_ROLES.member): Identity => ({
-      accountId: crypto.randomUUID(),
-      sessionId: crypto.randomUUID(),
-      tenantId,
-      userId: crypto.randomUUID(),
-      role: 'custom',
-      scopes: [...scopes],
-      authMethod: 'access_token',
-      requestId: crypto.randomUUID(),
-      clientIp: null,
-      userAgent: null,
-    });
-    return { tenantId, owner: user(BUILT_IN_ROLES.owner), user };
-  }
+  const services = definition.services;
+  const { runtime, gql, ok } = await startSignedRuntime(definition);
 
   /** A customer as customer-success announces it (`customer.created@1`), applied by billing's consumer. */
   async function customer(tenantId: string, name = 'Acme Corp'): Promise<string> {
@@ -89,17 +52,7 @@ export async function startBilling(options: { start?: Date } = {}) {
   }
 
   /** The tenant's billing outbox, oldest first, optionally of one event type. */
-  function outbox(tenantId: string, type?: string) {
-    return asTenant(tenantId, (tx) =>
-      tx
-        .select()
-        .from(b.outbox)
-        .where(type ? eq(b.outbox.type, type) : undefined)
-        .orderBy(asc(b.outbox.position)),
-    );
-  }
-
-  const { gql, ok } = signedSubgraphClient(runtime, internalSecret);
+  const outbox = (tenantId: string, type?: string) => outboxRows(database.db, b.outbox, tenantId, type);
 
   return {
     database,
@@ -108,7 +61,7 @@ export async function startBilling(options: { start?: Date } = {}) {
     services,
     definition,
     runtime,
-    tenant,
+    tenant: testTenant,
     customer,
     asTenant,
     outbox,

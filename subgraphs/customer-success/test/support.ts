@@ -4,21 +4,18 @@
  * the gateway signs them), a controllable clock, the event consumer called the
  * way the event bus calls it, and an in-memory live fan-out fed from the outbox.
  */
-import { BUILT_IN_ROLES, createLogger, formatSubgraphError, type Identity, startSubgraphRuntime } from '@platform/core';
+import { formatSubgraphError, type Identity } from '@platform/core';
 import type { DomainEventType, EventPayload } from '@platform/core/events/catalog';
 import { customerSuccessSubgraph } from '@platform/customer-success';
 import { customerSuccessTables as cs, type DatabaseHandle, inScope, type LiveEvents, openDatabase, type StoredEvent } from '@platform/db';
-import { and, asc, eq, gt } from 'drizzle-orm';
+import { and, asc, gt } from 'drizzle-orm';
 import { type DocumentNode, type ExecutionResult, type GraphQLFormattedError, parse, subscribe } from 'graphql';
 import { createTestDatabase } from '../../../tests/support/database.js';
-import { signedSubgraphClient } from '../../../tests/support/subgraph-client.js';
+import { outboxRows, startSignedRuntime, testClock, testTenant } from '../../../tests/support/subgraph-harness.js';
 
 export const DAY = 86_400_000;
 
-export interface Clock {
-  now: Date;
-  advance(ms: number): void;
-}
+export type { Clock, TestTenant } from '../../../tests/support/subgraph-harness.js';
 
 /** An in-memory LiveEvents: tests publish committed outbox events into it. */
 export class TestLiveEvents implements LiveEvents {
@@ -63,51 +60,17 @@ export class TestLiveEvents implements LiveEvents {
   }
 }
 
-export interface TestTenant {
-  tenantId: string;
-  /** An owner: every permission. */
-  owner: Identity;
-  /** A user of the tenant with the given permissions. */
-  user(scopes?: readonly string[], userId?: string): Identity;
-}
-
 export type { GraphQLResponse } from '../../../tests/support/subgraph-client.js';
 
 export async function startCustomerSuccess(options: { start?: Date } = {}) {
   const testDb = await createTestDatabase();
   const database: DatabaseHandle = await openDatabase({ databaseUrl: testDb.databaseUrl });
-  const clock: Clock = {
-    now: options.start ?? new Date('2025-01-01T00:00:00Z'),
-    advance(ms) {
-      this.now = new Date(this.now.getTime() + ms);
-    },
-  };
+  const clock = testClock(options.start ?? new Date('2025-01-01T00:00:00Z'));
   const live = new TestLiveEvents();
   const definition = customerSuccessSubgraph({ db: database.db, live, now: () => clock.now });
-  const internalSecret = `test-secret-${crypto.randomUUID()}-${crypto.randomUUID()}`;
-  const logger = createLogger('test', process.env.TEST_LOG_LEVEL ?? 'silent');
-  const runtime = await startSubgraphRuntime(definition, { internalSecret, logger });
+  const { runtime, logger, gql, ok } = await startSignedRuntime(definition);
   const consumer = definition.consumers![0]!;
   const published = new Map<string, number>();
-
-  function tenant(): TestTenant {
-    const tenantId = crypto.randomUUID();
-    const user = (scopes: readonly string[] = BUILT_IN_ROLES.member, userId = crypto.randomUUID()): Identity => ({
-      accountId: crypto.randomUUID(),
-      sessionId: crypto.randomUUID(),
-      tenantId,
-      userId,
-      role: 'custom',
-      scopes: [...scopes],
-      authMethod: 'access_token',
-      requestId: crypto.randomUUID(),
-      clientIp: null,
-      userAgent: null,
-    });
-    return { tenantId, owner: user(BUILT_IN_ROLES.owner), user };
-  }
-
-  const { gql, ok } = signedSubgraphClient(runtime, internalSecret);
 
   /** Delivers an event to the consumer the way the event bus does: in a transaction scoped to its tenant. */
   async function deliver<T extends DomainEventType>(tenantId: string, type: T, payload: EventPayload<T> | Record<string, unknown>, id: string = crypto.randomUUID()) {
@@ -127,15 +90,7 @@ export async function startCustomerSuccess(options: { start?: Date } = {}) {
   }
 
   /** The tenant's outbox, oldest first. */
-  async function outbox(tenantId: string, type?: string) {
-    return inScope(database.db, { tenantId, accountId: null }, (tx) =>
-      tx
-        .select()
-        .from(cs.outbox)
-        .where(type ? eq(cs.outbox.type, type) : undefined)
-        .orderBy(asc(cs.outbox.position)),
-    );
-  }
+  const outbox = (tenantId: string, type?: string) => outboxRows(database.db, cs.outbox, tenantId, type);
 
   /** Fans the tenant's not yet published outbox events out to live subscribers. */
   async function publishOutbox(tenantId: string): Promise<number> {
@@ -172,7 +127,7 @@ export async function startCustomerSuccess(options: { start?: Date } = {}) {
     live,
     definition,
     runtime,
-    tenant,
+    tenant: testTenant,
     gql,
     ok,
     deliver,
