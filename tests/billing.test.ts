@@ -6,10 +6,8 @@
  * WebSocket together with the subscription and invoice status changes.
  */
 import { signWebhookPayload } from '@platform/billing/http/webhook-signature';
-import { type Client, createClient } from 'graphql-ws';
 import { extractText, getDocumentProxy } from 'unpdf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { ownerWithTenant } from './support/actors.js';
 import { startTestPlatform, type TestPlatform } from './support/platform.js';
 import { waitFor } from './support/wait.js';
@@ -21,22 +19,9 @@ const DAY = 86_400_000;
 describe('billing through the gateway', () => {
   let p: TestPlatform;
   let owner: Awaited<ReturnType<typeof ownerWithTenant>>;
-  const clients: Client[] = [];
 
-  async function ok(query: string, variables: Record<string, unknown> = {}, token = owner.token): Promise<Payload> {
-    const r = await p.gql<Payload>(query, variables, token);
-    if (r.errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(r.errors)}`);
-    return r.data!;
-  }
-
-  /** Every payload of a live subscription, in an array the test polls. */
-  function live(query: string, variables: Record<string, unknown>) {
-    const client = createClient({ url: `${p.url.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0, lazy: false, connectionParams: { authorization: `Bearer ${owner.token}` } });
-    clients.push(client);
-    const results: Payload[] = [];
-    client.subscribe({ query, variables }, { next: (r) => results.push(r as Payload), error: (e) => results.push({ error: e }), complete: () => {} });
-    return results;
-  }
+  const ok = (query: string, variables: Record<string, unknown> = {}, token = owner.token) => p.ok<Payload>(query, variables, token);
+  const live = (query: string, variables: Record<string, unknown>) => p.live<Payload>(query, variables, owner.token);
 
   async function webhook(tenantId: string, secret: string, event: Payload, at = p.clock.now) {
     const body = JSON.stringify(event);
@@ -71,7 +56,6 @@ describe('billing through the gateway', () => {
     owner = await ownerWithTenant(p);
   });
   afterAll(async () => {
-    for (const c of clients) await c.dispose();
     await p?.close();
   });
 

@@ -5,9 +5,8 @@
  * tenants never see it; bad tokens and foreign customers are refused.
  */
 import { createClient as createSseClient } from 'graphql-sse';
-import { type Client, createClient } from 'graphql-ws';
+import type { Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { ownerWithTenant } from './support/actors.js';
 import { usageEvent } from './support/customer-success.js';
 import { waitFor } from './support/wait.js';
@@ -47,14 +46,7 @@ describe('subscriptions through the gateway', () => {
   let p: TestPlatform;
   let owner: Awaited<ReturnType<typeof ownerWithTenant>>;
   let ownerUserId: string;
-  const clients: Client[] = [];
-
-  const wsUrl = () => `${p.url.replace('http', 'ws')}/graphql`;
-  function wsClient(token: string | null) {
-    const client = createClient({ url: wsUrl(), webSocketImpl: WebSocket, retryAttempts: 0, lazy: false, connectionParams: token ? { authorization: `Bearer ${token}` } : {} });
-    clients.push(client);
-    return client;
-  }
+  const wsClient = (token: string | null) => p.wsClient(token);
 
   async function createCustomer(name: string) {
     const r = await p.gql<{ createCustomer: { id: string } }>(
@@ -71,7 +63,6 @@ describe('subscriptions through the gateway', () => {
     ownerUserId = (await p.gql<{ viewer: { user: { id: string } } }>('{ viewer { user { id } } }', {}, owner.token)).data!.viewer.user.id;
   });
   afterAll(async () => {
-    for (const c of clients) await c.dispose();
     await p?.close();
   });
 
@@ -138,8 +129,7 @@ describe('subscriptions through the gateway', () => {
     expect(firstErrorCode(anonymous)).toBe('UNAUTHENTICATED');
 
     const closed = new Promise<number>((resolve) => {
-      const c = createClient({ url: wsUrl(), webSocketImpl: WebSocket, retryAttempts: 0, lazy: false, connectionParams: { authorization: 'Bearer not-a-token' }, on: { closed: (e) => resolve((e as { code: number }).code) } });
-      clients.push(c);
+      p.wsClient('not-a-token', { on: { closed: (e) => resolve((e as { code: number }).code) } });
     });
     expect(await closed).toBe(4403);
 

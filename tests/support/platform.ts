@@ -1,13 +1,16 @@
 /**
  * Starts the real platform (gateway + subgraphs, embedded mode) on port 0 with
  * its own database, a controllable clock and a fake DNS resolver, and gives
- * tests a small GraphQL client that talks to it over HTTP.
+ * tests a small GraphQL client that talks to it over HTTP, and graphql-ws
+ * clients on a real WebSocket (closed with the platform).
  */
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { createLogger } from '@platform/core';
 import { startPlatform, testSecrets } from '@platform/gateway/platform';
 import { loadGatewaySettings } from '@platform/gateway/settings';
 import { print } from 'graphql';
+import { type Client, type ClientOptions, createClient } from 'graphql-ws';
+import WebSocket from 'ws';
 import { createTestDatabase } from './database.js';
 import { createProducerOutbox, PRODUCER_SCHEMA } from './producer.js';
 
@@ -22,6 +25,10 @@ export interface GraphQLResult<T = Record<string, unknown>> {
   errors?: { message: string; extensions?: Record<string, unknown>; path?: (string | number)[] }[];
   headers: Headers;
 }
+
+type ExecutionPayload<T> = { data?: T | null; errors?: readonly { message: string; extensions?: Record<string, unknown> }[] };
+/** One result of a live subscription, or the error that ended it. */
+export type LivePayload<T> = ExecutionPayload<T> & { error?: unknown };
 
 export type TxtRecords = Map<string, string[][]>;
 
@@ -77,13 +84,46 @@ export async function startTestPlatform(options: { quota?: boolean; env?: Record
     return { status: response.status, headers: response.headers, ...body };
   }
 
+  /** Like gql, but fails the test on any GraphQL error and returns the data. */
+  async function ok<T = Record<string, unknown>>(document: string | TypedDocumentNode<T>, variables?: Record<string, unknown>, token?: string | null): Promise<T> {
+    const r = await gql<T>(document as string, variables, token);
+    if (r.errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(r.errors)}`);
+    return r.data as T;
+  }
+
+  const wsClients: Client[] = [];
+  /** A graphql-ws client of the gateway, authenticated with `token` when given. */
+  function wsClient(token: string | null, options: Partial<ClientOptions> = {}): Client {
+    const client = createClient({
+      url: `${platform.url.replace('http', 'ws')}/graphql`,
+      webSocketImpl: WebSocket,
+      retryAttempts: 0,
+      lazy: false,
+      connectionParams: token ? { authorization: `Bearer ${token}` } : {},
+      ...options,
+    });
+    wsClients.push(client);
+    return client;
+  }
+
+  /** Every payload of a live subscription (or `{ error }`), in an array the test polls. */
+  function live<T = Record<string, unknown>>(query: string, variables: Record<string, unknown>, token: string) {
+    const results: LivePayload<T>[] = [];
+    wsClient(token).subscribe({ query, variables }, { next: (r) => results.push(r as ExecutionPayload<T>), error: (error) => results.push({ error }), complete: () => {} });
+    return results;
+  }
+
   return {
     url: platform.url,
     platform,
     clock,
     txt,
     gql,
+    ok,
+    wsClient,
+    live,
     async close() {
+      for (const client of wsClients) await client.dispose();
       await platform.close();
       await database.drop();
     },
