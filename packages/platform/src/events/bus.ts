@@ -89,7 +89,7 @@ export async function startEventBus(options: EventBusOptions): Promise<EventBus>
   };
   for (const route of [...consumers, ...(options.routes ?? [])]) {
     const name = queueName(route);
-    await boss.createQueue(name, { name, ...queueOptions } as PgBoss.Queue);
+    await createQueueRacing(boss, name, { name, ...queueOptions } as PgBoss.Queue);
   }
 
   // Consumers: one worker each.
@@ -196,4 +196,23 @@ export async function startEventBus(options: EventBusOptions): Promise<EventBus>
       await boss.stop({ graceful: true, wait: true, timeout: 10_000 });
     },
   };
+}
+
+/**
+ * Creates a queue when several processes start at once on a fresh database
+ * (gateway workers, replicas): pg-boss's create_queue takes its locks in an
+ * order that can deadlock two concurrent callers, and PostgreSQL then aborts
+ * one of them. The survivor creates the queue; the victim retries and finds it.
+ */
+async function createQueueRacing(boss: PgBoss, name: string, options: PgBoss.Queue, attempts = 5): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await boss.createQueue(name, options);
+      return;
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      if (attempt >= attempts || (code !== '40P01' && code !== '23505')) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 20 * attempt + Math.random() * 50));
+    }
+  }
 }
