@@ -2,15 +2,15 @@
  * What every benchmark starts with: a fresh PostgreSQL database on the server
  * DATABASE_URL names (default postgres://postgres@127.0.0.1:5432/postgres),
  * dropped at the end and also on Ctrl-C / kill; the whole platform (gateway,
- * subgraphs, event bus) started in this process in embedded mode on it; and
- * child processes (seeding, load clients) that report back over IPC, so their
- * CPU and memory are not the platform's.
+ * subgraphs, event bus) started in this process in embedded mode on it (or,
+ * for bench/gateway, the database alone: it runs the platform in server
+ * processes of its own); and child processes (seeding, load clients) that
+ * report back over IPC, so their CPU and memory are not the platform's.
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import path from 'node:path';
 import { createLogger } from '@platform/core';
-import { type RunningPlatform, startPlatform, testSecrets } from '@platform/gateway/platform';
-import { loadGatewaySettings } from '@platform/gateway/settings';
+import type { RunningPlatform } from '@platform/gateway/platform';
 import type { AppDatabase } from '../db/src/index.js';
 import { createTestDatabase } from '../tests/support/database.js';
 
@@ -24,15 +24,20 @@ export interface BenchPlatform {
   close(options?: { keepDatabase?: boolean }): Promise<void>;
 }
 
+export interface BenchDatabase {
+  /** Admin URL of the fresh database. */
+  databaseUrl: string;
+  drop(): Promise<void>;
+}
+
 /**
- * `env` adds gateway settings (e.g. turning a scheduled task off);
- * `beforeStart` runs on the fresh database before the platform connects.
+ * A fresh database on the DATABASE_URL server, dropped by `drop()` and also on
+ * Ctrl-C / kill, after `onInterrupt` (a benchmark's child processes stop first).
  */
-export async function startBenchPlatform(options: { env?: Record<string, string>; log: (line: string) => void; beforeStart?: (databaseUrl: string) => Promise<void> }): Promise<BenchPlatform> {
+export async function createBenchDatabase(options: { log: (line: string) => void; onInterrupt?: () => Promise<void> }): Promise<BenchDatabase> {
   const { log } = options;
   process.env.DATABASE_URL ??= 'postgres://postgres@127.0.0.1:5432/postgres';
   const testDatabase = await createTestDatabase();
-  const databaseUrl = testDatabase.databaseUrl!;
   // Interrupted (Ctrl-C, kill): still drop the benchmark's database (WITH (FORCE) ends the platform's connections).
   let interrupted = false;
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -43,12 +48,27 @@ export async function startBenchPlatform(options: { env?: Record<string, string>
       // DROP ... WITH (FORCE) cuts the platform's connections mid-query; their errors must not end the process before the drop does.
       process.on('uncaughtException', () => {});
       process.on('unhandledRejection', () => {});
-      void testDatabase
-        .drop()
+      void Promise.resolve(options.onInterrupt?.())
+        .catch((err: unknown) => log(`could not stop child processes: ${String(err)}`))
+        .then(() => testDatabase.drop())
         .catch((err: unknown) => log(`could not drop the database: ${String(err)}`))
         .finally(() => process.exit(130));
     });
   }
+  return { databaseUrl: testDatabase.databaseUrl!, drop: () => testDatabase.drop() };
+}
+
+/**
+ * `env` adds gateway settings (e.g. turning a scheduled task off);
+ * `beforeStart` runs on the fresh database before the platform connects.
+ */
+export async function startBenchPlatform(options: { env?: Record<string, string>; log: (line: string) => void; beforeStart?: (databaseUrl: string) => Promise<void> }): Promise<BenchPlatform> {
+  const { log } = options;
+  // Loaded here rather than at the top: a benchmark that runs the platform in child processes (bench/gateway) uses the rest of this file without it.
+  const { startPlatform, testSecrets } = await import('@platform/gateway/platform');
+  const { loadGatewaySettings } = await import('@platform/gateway/settings');
+  const testDatabase = await createBenchDatabase({ log });
+  const { databaseUrl } = testDatabase;
   await options.beforeStart?.(databaseUrl);
   const settings = loadGatewaySettings([], { PORT: '0', DATA_DIR: 'memory://', NODE_ENV: 'test', LOG_LEVEL: 'warn', DATABASE_URL: databaseUrl, ...options.env });
   const platform = await startPlatform(settings, { logger: createLogger('bench', 'warn'), secrets: await testSecrets(), quota: false });

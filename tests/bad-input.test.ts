@@ -168,9 +168,15 @@ describe('bad credentials', () => {
 
 describe('oversized requests', () => {
   /** A signUp whose name pads the JSON body to exactly `bytes`. */
+  /**
+   * A sign-up of exactly `bytes` bytes whose name is too long (10,000 characters). The rest is padding in
+   * `extensions`, which nothing reads: a single 2 MiB variable string would be refused by the operation guard
+   * (VARIABLES_TOO_LARGE) before input validation, which is not what these tests are about.
+   */
   function signUpBody(email: string, bytes: number): string {
-    const shell = JSON.stringify({ query: print(SignUp), variables: { input: { email, name: '', password: PASSWORD } } });
-    return JSON.stringify({ query: print(SignUp), variables: { input: { email, name: 'x'.repeat(bytes - shell.length), password: PASSWORD } } });
+    const name = 'x'.repeat(10_000);
+    const shell = JSON.stringify({ query: print(SignUp), variables: { input: { email, name, password: PASSWORD } }, extensions: { padding: '' } });
+    return JSON.stringify({ query: print(SignUp), variables: { input: { email, name, password: PASSWORD } }, extensions: { padding: ' '.repeat(bytes - shell.length) } });
   }
 
   it('a body over the limit is refused with HTTP 413 PAYLOAD_TOO_LARGE and its mutation never runs', async () => {

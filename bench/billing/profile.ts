@@ -15,7 +15,7 @@ interface ProfileNode {
   callFrame: { functionName: string; url: string; lineNumber: number };
   hitCount?: number;
 }
-interface Profile {
+export interface Profile {
   nodes: ProfileNode[];
   samples?: number[];
   timeDeltas?: number[];
@@ -38,7 +38,7 @@ export async function startProfile(dir: string | undefined): Promise<((name: str
 }
 
 /** Self time by package (or file outside node_modules), then the hottest functions. */
-function summarise(profile: Profile): string[] {
+export function summarise(profile: Profile): string[] {
   const total = profile.nodes.reduce((s, n) => s + (n.hitCount ?? 0), 0) || 1;
   const byOwner = new Map<string, number>();
   const byFunction = new Map<string, number>();

@@ -14,6 +14,7 @@ import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import { pgliteExecutor, postgresExecutor, type SqlExecutor } from './events/sql-executor.js';
 import { APP_ROLE, runMigrations } from './migrate.js';
+import { ObservedPGlite, postgresDebug, type StatementObserver } from './statement-observer.js';
 
 export type AppDatabase = PgDatabase<PgQueryResultHKT>;
 
@@ -45,6 +46,12 @@ export interface DatabaseOptions {
   migrate?: boolean;
   /** Pool size for the application role on PostgreSQL. */
   poolSize?: number;
+  /**
+   * Told every statement the application role sends, BEGIN and COMMIT
+   * included (statement-observer.ts); for counting statements in tests,
+   * usually `recordStatement` (statement-counter.ts). Unset: no hook at all.
+   */
+  onStatement?: StatementObserver;
 }
 
 export async function openDatabase(options: DatabaseOptions = {}): Promise<DatabaseHandle> {
@@ -53,7 +60,7 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Datab
 
 async function openPglite(options: DatabaseOptions): Promise<DatabaseHandle> {
   const dataDir = options.dataDir ?? 'memory://';
-  const client = new PGlite(dataDir);
+  const client = options.onStatement ? new ObservedPGlite(dataDir, options.onStatement) : new PGlite(dataDir);
   await client.waitReady;
   if (options.migrate !== false) await runMigrations({ kind: 'pglite', client });
   // PGlite has a single connection, opened as its superuser. Dropping to the
@@ -84,7 +91,12 @@ async function openPostgres(databaseUrl: string, options: DatabaseOptions): Prom
     }
   }
   const appUrl = options.appDatabaseUrl ?? deriveAppUrl(databaseUrl);
-  const sql = postgres(appUrl, { max: options.poolSize ?? 10, onnotice: () => {}, idle_timeout: 30 });
+  const sql = postgres(appUrl, {
+    max: options.poolSize ?? 10,
+    onnotice: () => {},
+    idle_timeout: 30,
+    ...(options.onStatement ? { debug: postgresDebug(options.onStatement) } : {}),
+  });
   const db = drizzlePostgres(sql) as unknown as AppDatabase;
   return {
     db,

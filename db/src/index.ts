@@ -8,5 +8,7 @@ export * from './outbox.js';
 export * from './rows.js';
 export * from './sql-errors.js';
 export * from './sql-params.js';
+export * from './statement-counter.js';
+export * from './statement-observer.js';
 export * as tenancyTables from './tenancy/tables.js';
 export * from './tenant-scope.js';

@@ -1,5 +1,6 @@
 /**
- * Monthly API-call quota per tenant. Every operation a tenant member sends
+ * Monthly API-call quota per tenant, and the tenant's effective tier (which
+ * picks its operation and rate limits). Every operation a tenant member sends
  * counts as one call. The gateway keeps a short-lived snapshot of each tenant's
  * count and limit (from the tenancy subgraph), refuses calls once the limit is
  * reached, and reports its counts back in batches so the hot path never waits
@@ -7,17 +8,21 @@
  * the calls it counted since its last report (a second at most by default).
  */
 import type { Identity, Logger } from '@platform/core';
-import { GraphQLError } from 'graphql';
+import { type FormattedExecutionResult, GraphQLError } from 'graphql';
+import { SubgraphUnavailableError } from './resilience/subgraph-unavailable.js';
 import type { SubgraphTransport } from './subgraph-transport.js';
 
 interface Snapshot {
   used: number;
   limit: number | null;
+  /** The tenant's effective tier, which also picks its operation and rate limits. */
+  tier: string;
   fetchedAt: number;
 }
+type Usage = Omit<Snapshot, 'fetchedAt'>;
 
-const RECORD = 'mutation RecordApiUsage($calls: Int!) { recordApiUsage(calls: $calls) { used limit } }';
-const READ = 'query ApiUsage { apiUsage { used limit } }';
+const RECORD = 'mutation RecordApiUsage($calls: Int!) { recordApiUsage(calls: $calls) { used limit tier } }';
+const READ = 'query ApiUsage { apiUsage { used limit tier } }';
 
 export class ApiQuota {
   private readonly snapshots = new Map<string, Snapshot>();
@@ -27,13 +32,19 @@ export class ApiQuota {
   constructor(
     private readonly tenancy: SubgraphTransport,
     private readonly logger: Logger,
-    private readonly options: { snapshotTtlMs: number; flushIntervalMs: number } = { snapshotTtlMs: 5_000, flushIntervalMs: 1_000 },
+    private readonly options: { snapshotTtlMs: number; flushIntervalMs: number; enforce: boolean } = { snapshotTtlMs: 5_000, flushIntervalMs: 1_000, enforce: true },
   ) {}
+
+  /** The caller's tenant's effective tier, or null without a tenant (from the same short-lived snapshot). */
+  async tierOf(identity: Identity): Promise<string | null> {
+    if (!identity.tenantId) return null;
+    return (await this.snapshot(identity.tenantId, identity)).tier;
+  }
 
   /** Counts one call for the caller's tenant, or throws QUOTA_EXCEEDED (HTTP 429). */
   async consume(identity: Identity): Promise<void> {
     const tenantId = identity.tenantId;
-    if (!tenantId || identity.authMethod === 'internal') return;
+    if (!tenantId || identity.authMethod === 'internal' || !this.options.enforce) return;
     const snap = await this.snapshot(tenantId, identity);
     const pending = this.pending.get(tenantId) ?? 0;
     if (snap.limit !== null && snap.used + pending >= snap.limit) {
@@ -54,7 +65,7 @@ export class ApiQuota {
       batch.map(async ([tenantId, calls]) => {
         try {
           const result = await this.tenancy.call({ query: RECORD, variables: { calls }, operationName: 'RecordApiUsage' }, internalIdentity(tenantId));
-          const usage = (result.data as { recordApiUsage?: { used: number; limit: number | null } } | undefined)?.recordApiUsage;
+          const usage = (result.data as { recordApiUsage?: Usage } | undefined)?.recordApiUsage;
           if (!usage) throw new Error(JSON.stringify(result.errors ?? 'no data'));
           this.snapshots.set(tenantId, { ...usage, fetchedAt: Date.now() });
         } catch (err) {
@@ -75,8 +86,15 @@ export class ApiQuota {
   private async snapshot(tenantId: string, caller: Identity): Promise<Snapshot> {
     const cached = this.snapshots.get(tenantId);
     if (cached && Date.now() - cached.fetchedAt < this.options.snapshotTtlMs) return cached;
-    const result = await this.tenancy.call({ query: READ, operationName: 'ApiUsage' }, internalIdentity(tenantId, caller.requestId));
-    const usage = (result.data as { apiUsage?: { used: number; limit: number | null } } | undefined)?.apiUsage;
+    let result: FormattedExecutionResult;
+    try {
+      result = await this.tenancy.call({ query: READ, operationName: 'ApiUsage' }, internalIdentity(tenantId, caller.requestId));
+    } catch (err) {
+      // Tenancy down: go on with the last snapshot (docs/resilience.md) rather than refuse every request; the calls counted meanwhile are reported once it is back.
+      if (cached && err instanceof SubgraphUnavailableError) return cached;
+      throw err;
+    }
+    const usage = (result.data as { apiUsage?: Usage } | undefined)?.apiUsage;
     if (!usage) throw new Error(`could not read API usage: ${JSON.stringify(result.errors)}`);
     const snap = { ...usage, fetchedAt: Date.now() };
     this.snapshots.set(tenantId, snap);

@@ -14,7 +14,15 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { GraphQLFormattedError } from 'graphql';
 import type { ApiQuota } from './api-quota.js';
 import { registerExplorer } from './explorer.js';
-import type { CallerInfo, createAuthenticator, GatewayContext } from './identity.js';
+import { anonymousIdentity, type createAuthenticator, type GatewayContext } from './identity.js';
+import { costSchemaOf, createOperationGuard } from './limits/index.js';
+import { costReportingPlugin } from './protection/cost-report.js';
+import { createRequestGuard, MINIMUM_CHARGE } from './protection/request-guard.js';
+import { protectionOf, type RequestProtection } from './protection/request-protection.js';
+import { type PolicyTier, resolveTierPolicies, type TierPolicy } from './protection/tier-policies.js';
+import { MemoryBucketStore } from './rate-limit/memory-bucket-store.js';
+import { TenantRateLimiter } from './rate-limit/tenant-rate-limiter.js';
+import { readiness } from './resilience/readiness.js';
 import { SignedDataSource, type SubgraphTransport } from './subgraph-transport.js';
 import { registerSubscriptions, type SubscriptionOptions } from './subscriptions/index.js';
 
@@ -32,7 +40,14 @@ export interface GatewayServerOptions {
   subscriptions?: SubscriptionOptions | false;
   /** The in-process subgraphs' HTTP routes (embedded mode), e.g. billing's webhook. */
   routes?: HttpRoute[];
+  /** Operation limits and cost buckets per tier (default: the built-in policies). */
+  tierPolicies?: Record<PolicyTier, TierPolicy>;
+  /** The per-tenant cost limiter (default: in this process's memory); closed with the server. */
+  rateLimiter?: TenantRateLimiter;
 }
+
+/** The Apollo context of a GraphQL request: the caller, and what the request guard charged it. */
+type GraphQLContext = GatewayContext & { protection?: RequestProtection };
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,128}$/;
 
@@ -70,7 +85,16 @@ export async function createGatewayServer(options: GatewayServerOptions): Promis
     },
   });
 
-  const apollo = new ApolloServer<GatewayContext>({
+  const limiter = options.rateLimiter ?? new TenantRateLimiter(new MemoryBucketStore(), null, options.logger);
+  const requestGuard = createRequestGuard({
+    authenticate: options.authenticate,
+    quota: options.quota,
+    operations: createOperationGuard({ schema: costSchemaOf(options.supergraphSdl), introspection: options.introspection }),
+    policies: options.tierPolicies ?? resolveTierPolicies(),
+    limiter,
+  });
+
+  const apollo = new ApolloServer<GraphQLContext>({
     gateway,
     introspection: options.introspection,
     includeStacktraceInErrorResponses: false,
@@ -78,7 +102,8 @@ export async function createGatewayServer(options: GatewayServerOptions): Promis
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
       fastifyApolloDrainPlugin(app),
-      unexpectedErrorPlugin<GatewayContext>({
+      costReportingPlugin<GraphQLContext>(limiter, MINIMUM_CHARGE),
+      unexpectedErrorPlugin<GraphQLContext>({
         requestOf: (ctx) => ({ requestId: ctx.identity.requestId, logger: options.logger }),
         // Errors that carry a code were classified (and, if unexpected, logged) by the subgraph.
         isUnexpected: (err) => !err.extensions?.code,
@@ -88,19 +113,16 @@ export async function createGatewayServer(options: GatewayServerOptions): Promis
   await apollo.start();
 
   const handler = fastifyApolloHandler(apollo, {
+    // The request guard authenticated and admitted every GET and POST. Other
+    // methods never reach it, and Apollo answers them 405 without executing.
     context: async (req) => {
-      const caller: CallerInfo = {
-        authorization: req.headers.authorization,
-        requestId: String(req.id),
-        clientIp: req.ip ?? null,
-        userAgent: req.headers['user-agent']?.slice(0, 512) ?? null,
-      };
-      const identity = await options.authenticate(caller);
-      await options.quota?.consume(identity);
-      return { identity };
+      const protection = protectionOf(req);
+      return protection
+        ? { identity: protection.identity, protection }
+        : { identity: anonymousIdentity({ requestId: String(req.id), clientIp: req.ip ?? null, userAgent: null }) };
     },
   });
-  app.route({ url: '/graphql', method: ['GET', 'POST', 'OPTIONS'], handler });
+  app.route({ url: '/graphql', method: ['GET', 'POST', 'OPTIONS'], preHandler: requestGuard.preHandler, handler });
   await registerExplorer(app, { path: '/graphql' });
   if (options.subscriptions !== false) {
     registerSubscriptions(app, {
@@ -110,6 +132,7 @@ export async function createGatewayServer(options: GatewayServerOptions): Promis
       quota: options.quota,
       logger: options.logger,
       formatError: maskUnexpected,
+      screen: requestGuard.screenSubscription,
       settings: options.subscriptions,
     });
   }
@@ -123,27 +146,15 @@ export async function createGatewayServer(options: GatewayServerOptions): Promis
   await mountHttpRoutes(app, options.routes ?? [], options.logger);
 
   app.get('/health', async () => ({ status: 'ok' }));
+  // 503 only when the gateway's own checks fail; a failing subgraph answers 200 "degraded" (resilience/readiness.ts).
   app.get('/ready', async (_req, reply) => {
-    const checks = [
-      ...options.readyChecks,
-      ...[...options.transports.values()].map((t) => ({ name: `subgraph:${t.name}`, check: () => t.ready() })),
-    ];
-    const results = await Promise.all(
-      checks.map(async (c) => {
-        try {
-          await c.check();
-          return { name: c.name, ok: true as const };
-        } catch (err) {
-          return { name: c.name, ok: false as const, reason: (err as Error).message };
-        }
-      }),
-    );
-    const ready = results.every((r) => r.ok);
-    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'unavailable', checks: results });
+    const { statusCode, body } = await readiness(options.readyChecks, options.transports.values());
+    return reply.code(statusCode).send(body);
   });
 
   app.addHook('onClose', async () => {
     await options.quota?.close();
+    await limiter.close();
     // Subscription clients and upstreams are gone by now (preClose); this closes the subgraph connections they used.
     await Promise.all([...options.transports.values()].map((t) => t.close()));
   });

@@ -47,6 +47,7 @@ async function gateway(routes: HttpRoute[]) {
       return { ...anonymousIdentity(caller), tenantId: 'tenant-1' };
     },
     quota: {
+      tierOf: async () => 'FREE',
       consume: async () => {
         if (quota.exhausted) throw new GraphQLError('Quota used up', { extensions: { code: 'QUOTA_EXCEEDED', http: { status: 429 } } });
       },
@@ -105,7 +106,7 @@ describe('subgraph HTTP routes on the gateway', () => {
   it('leaves /graphql as it was: it answers, and still applies authentication and the quota', async () => {
     const { app: server, quota } = await gateway([webhookRoute().route]);
 
-    expect((await graphql(server)).json()).toEqual({ data: { hello: 'hi' } });
+    expect((await graphql(server)).json().data).toEqual({ hello: 'hi' });
     const refused = await graphql(server, { authorization: 'Bearer not-a-token' });
     expect(refused.statusCode).toBe(401);
     expect(refused.json().errors[0].extensions.code).toBe('TOKEN_INVALID');

@@ -27,13 +27,15 @@ import {
   startSubgraphRuntime,
 } from '@platform/core';
 import { EVENT_SOURCE as CUSTOMER_SUCCESS_SOURCE, customerSuccessSubgraph } from '@platform/customer-success';
-import { type DatabaseHandle, openDatabase } from '@platform/db';
+import { type DatabaseHandle, openDatabase, type StatementObserver } from '@platform/db';
 import { tenancySubgraph } from '@platform/tenancy';
 import type { TxtResolver } from '@platform/tenancy/services/domains/domain-verification';
 import type { FastifyInstance } from 'fastify';
 import { ApiQuota } from './api-quota.js';
 import { createGatewayServer } from './gateway-server.js';
 import { createAuthenticator } from './identity.js';
+import { openRateLimiter } from './rate-limit/index.js';
+import { guardWith } from './resilience/policy.js';
 import type { GatewaySettings } from './settings.js';
 import { httpTransport, inProcessTransport, type SubgraphTransport } from './subgraph-transport.js';
 
@@ -52,6 +54,8 @@ export interface PlatformOverrides {
   prepareDatabase?: (database: DatabaseHandle) => Promise<void>;
   /** Further outbox schemas to relay: producers that are not subgraphs of this build (tests, benchmarks). */
   extraEventSources?: string[];
+  /** Told every SQL statement sent (embedded mode), for tests that count them (@platform/db statement-counter.ts). */
+  onStatement?: StatementObserver;
 }
 
 export interface Secrets {
@@ -82,12 +86,15 @@ export async function startPlatform(settings: GatewaySettings, overrides: Platfo
   const live = createLiveEventHub();
   const runtimes: SubgraphRuntime[] = [];
   const transports = new Map<string, SubgraphTransport>();
+  // Every subgraph call, in process or over HTTP, gets its timeout and circuit breaker (docs/resilience.md).
+  const guard = guardWith(settings, logger);
 
   if (settings.GATEWAY_MODE === 'embedded') {
     database = await openDatabase({
       databaseUrl: settings.DATABASE_URL,
       appDatabaseUrl: settings.APP_DATABASE_URL,
       dataDir: settings.DATABASE_URL ? undefined : settings.DATA_DIR === 'memory://' ? 'memory://' : path.resolve(REPO_ROOT, settings.DATA_DIR, 'pglite'),
+      onStatement: overrides.onStatement,
     });
     await overrides.prepareDatabase?.(database);
     const clock = overrides.now ? { now: overrides.now } : {};
@@ -106,7 +113,7 @@ export async function startPlatform(settings: GatewaySettings, overrides: Platfo
     for (const definition of definitions) {
       const runtime = await startSubgraphRuntime(definition, { internalSecret: secrets.internalSecret, logger });
       runtimes.push(runtime);
-      transports.set(runtime.name, inProcessTransport(runtime, secrets.internalSecret));
+      transports.set(runtime.name, guard(inProcessTransport(runtime, secrets.internalSecret)));
     }
     bus = await startEventBus({
       database,
@@ -125,21 +132,25 @@ export async function startPlatform(settings: GatewaySettings, overrides: Platfo
     };
     for (const [name, url] of Object.entries(urls)) {
       if (!url) throw new EnvError(`SUBGRAPH_${name.toUpperCase().replace('-', '_')}_URL is required in distributed mode`);
-      transports.set(name, httpTransport(name, url, secrets.internalSecret));
+      transports.set(name, guard(httpTransport(name, url, secrets.internalSecret)));
     }
   }
 
   const quotaEnabled = overrides.quota ?? true;
+  const rateLimiter = await openRateLimiter({ databaseUrl: settings.DATABASE_URL, appDatabaseUrl: settings.APP_DATABASE_URL, embedded: database, logger });
   const app = await createGatewayServer({
     supergraphSdl,
     // Embedded mode serves the subgraphs' own HTTP routes (billing's payment webhooks, analytics' SDK batch endpoint); in distributed mode each subgraph serves them.
     routes: runtimes.flatMap((r) => r.routes),
     transports,
     authenticate: createAuthenticator(createAccessTokenVerifier({ publicKeyPem: secrets.jwtPublicKeyPem })),
-    quota: quotaEnabled ? new ApiQuota(transports.get('tenancy')!, logger) : null,
+    // Always present: it also tells the gateway each tenant's tier; `enforce` switches the monthly API-call quota.
+    quota: new ApiQuota(transports.get('tenancy')!, logger, { snapshotTtlMs: 5_000, flushIntervalMs: 1_000, enforce: quotaEnabled }),
     logger,
     introspection: settings.INTROSPECTION ?? settings.NODE_ENV !== 'production',
     bodyLimitBytes: settings.BODY_LIMIT_BYTES,
+    tierPolicies: settings.GATEWAY_TIER_POLICIES,
+    rateLimiter,
     readyChecks: database ? [{ name: 'database', check: () => database!.ping() }] : [],
   });
   const address = await app.listen({ port: settings.PORT, host: settings.HOST });

@@ -6,6 +6,7 @@
  */
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { createLogger } from '@platform/core';
+import type { StatementObserver } from '@platform/db';
 import { startPlatform, testSecrets } from '@platform/gateway/platform';
 import { loadGatewaySettings } from '@platform/gateway/settings';
 import { print } from 'graphql';
@@ -32,7 +33,7 @@ export type LivePayload<T> = ExecutionPayload<T> & { error?: unknown };
 
 export type TxtRecords = Map<string, string[][]>;
 
-export async function startTestPlatform(options: { quota?: boolean; env?: Record<string, string> } = {}) {
+export async function startTestPlatform(options: { quota?: boolean; env?: Record<string, string>; onStatement?: StatementObserver } = {}) {
   const database = await createTestDatabase();
   const clock: TestClock = {
     now: new Date(),
@@ -53,14 +54,16 @@ export async function startTestPlatform(options: { quota?: boolean; env?: Record
     ...(database.databaseUrl ? { DATABASE_URL: database.databaseUrl } : {}),
     ...options.env,
   });
+  const secrets = await testSecrets();
   const platform = await startPlatform(settings, {
     logger: createLogger('test', settings.LOG_LEVEL),
-    secrets: await testSecrets(),
+    secrets,
     now: () => clock.now,
     quota: options.quota ?? true,
     // Tests publish analytics' and billing's events through a producer outbox until those subgraphs exist.
     prepareDatabase: (db) => createProducerOutbox(db, database.databaseUrl),
     extraEventSources: [PRODUCER_SCHEMA],
+    onStatement: options.onStatement,
     txtResolver: async (host) => {
       const records = txt.get(host);
       if (!records) throw Object.assign(new Error(`queryTxt ENOTFOUND ${host}`), { code: 'ENOTFOUND' });
@@ -116,6 +119,9 @@ export async function startTestPlatform(options: { quota?: boolean; env?: Record
   return {
     url: platform.url,
     platform,
+    /** For processes that join this platform (distributed-mode tests): its secrets and its database's admin URL (undefined on PGlite). */
+    secrets,
+    databaseUrl: database.databaseUrl,
     clock,
     txt,
     gql,

@@ -13,7 +13,7 @@ import type { CallerInfo } from '../identity.js';
 import type { SubgraphTransport } from '../subgraph-transport.js';
 import { registerEventStreamEndpoint } from './event-stream-endpoint.js';
 import { type SubscriptionOptions, subscriptionLimits } from './options.js';
-import { SubscriptionService } from './subscription-service.js';
+import { SubscriptionService, type SubscriptionServiceOptions } from './subscription-service.js';
 import { attachWebSocketEndpoint } from './websocket-endpoint.js';
 
 export { CLOSE_SLOW_CONSUMER, EVENT_STREAM_PATH, type SubscriptionOptions, WEBSOCKET_PATH } from './options.js';
@@ -25,6 +25,8 @@ export interface SubscriptionServerOptions {
   quota: ApiQuota | null;
   logger: Logger;
   formatError: (error: GraphQLFormattedError) => GraphQLFormattedError;
+  /** Operation limits and the cost bucket, as on the HTTP path (subscription-service.ts). */
+  screen?: SubscriptionServiceOptions['screen'];
   settings?: SubscriptionOptions;
 }
 

@@ -20,6 +20,8 @@ export interface SubscriptionServiceOptions {
   logger: Logger;
   /** The HTTP path's error formatter (masks unclassified errors). */
   formatError: (error: GraphQLFormattedError) => GraphQLFormattedError;
+  /** The request guard's operation limits and cost bucket (protection/request-guard.ts); errors refuse the operation before it is planned. */
+  screen?: (identity: Identity, request: OperationRequest & { query: string }) => Promise<GraphQLError[] | null>;
 }
 
 export interface OperationRequest {
@@ -37,9 +39,11 @@ export class SubscriptionService {
     return this.parts().planner.api;
   }
 
-  /** Plans the operation, checks its variables and counts one API call; errors refuse it. */
+  /** Screens the operation (limits, cost bucket), plans it, checks its variables and counts one API call; errors refuse it. */
   async admit(identity: Identity, request: OperationRequest): Promise<Admitted | GraphQLError[]> {
     if (typeof request.query !== 'string') return [new GraphQLError('The request must carry a "query" string', { extensions: { code: 'BAD_REQUEST' } })];
+    const refused = await this.options.screen?.(identity, { ...request, query: request.query });
+    if (refused) return refused;
     let prepared: ReturnType<SubscriptionPlanner['prepare']>;
     try {
       prepared = this.parts().planner.prepare(request.query, request.operationName);

@@ -5,6 +5,8 @@
 import { ValidationError } from './errors.js';
 
 export const MAX_PAGE_SIZE = 100;
+/** A page without `first`. */
+export const DEFAULT_PAGE_SIZE = 50;
 
 export interface Cursor {
   createdAt: Date;
@@ -27,7 +29,7 @@ export function decodeCursor(value: string | null | undefined, argName = 'after'
   }
 }
 
-export function pageSize(first: number | null | undefined, fallback = 50): number {
+export function pageSize(first: number | null | undefined, fallback = DEFAULT_PAGE_SIZE): number {
   const n = first ?? fallback;
   if (!Number.isInteger(n) || n < 1 || n > MAX_PAGE_SIZE) throw ValidationError.single('first', `must be between 1 and ${MAX_PAGE_SIZE}`);
   return n;

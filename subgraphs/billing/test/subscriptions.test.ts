@@ -7,6 +7,7 @@
 import { billingTables as b } from '@platform/db';
 import { asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { currentUsage } from '../src/services/usage.service.js';
 import { type BillingHarness, DAY, startBilling, type TestTenant } from './support.js';
 
 let h: BillingHarness;
@@ -32,6 +33,11 @@ async function invoicesOf(t: TestTenant, subscriptionId: string) {
     const lines = await tx.select().from(b.invoiceLines).orderBy(asc(b.invoiceLines.position));
     return invoices.map((inv) => ({ ...inv, lines: lines.filter((l) => l.invoiceId === inv.id) }));
   });
+}
+
+/** The subscription's usage so far in its period, as BillingSubscription.currentUsage loads it. */
+async function currentUsageOf(t: TestTenant, subscriptionId: string) {
+  return (await h.asTenant(t.tenantId, (tx) => currentUsage(tx, [subscriptionId]))).get(subscriptionId) ?? [];
 }
 
 async function failure(work: Promise<unknown>) {
@@ -201,7 +207,7 @@ describe('metered usage', () => {
     const result = await h.services.usage.record(tenant.owner, [usage(10, 'a', 1), usage(20, 'b', 2), usage(30, 'c', 3), usage(30, 'c', 3)]);
     expect(result).toEqual({ accepted: 3, duplicates: 1 });
     expect(await h.services.usage.record(tenant.owner, [usage(99, 'a', 4)])).toEqual({ accepted: 0, duplicates: 1 });
-    const [current] = await h.services.usage.current(tenant.owner, sub.id);
+    const [current] = await currentUsageOf(tenant, sub.id);
     // 10 + 20 + 30 = 60 units × 0.05 = 3.00
     expect(current).toMatchObject({ quantity: 60, amountMinor: 300 });
     h.clock.now = new Date('2026-02-01T00:00:00Z');
@@ -218,7 +224,7 @@ describe('metered usage', () => {
     h.clock.advance(10 * DAY);
     // Sent out of order: the latest event (hour 9) carries 5.
     await h.services.usage.record(tenant.owner, [usage(7, 'x', 3), usage(5, 'y', 9), usage(8, 'z', 6)]);
-    const [current] = await h.services.usage.current(tenant.owner, sub.id);
+    const [current] = await currentUsageOf(tenant, sub.id);
     expect(current).toMatchObject({ quantity: units, amountMinor: amount });
   });
 

@@ -14,6 +14,7 @@ import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import { ValidationError } from '../errors.js';
 import type { BaseContext } from '../server/context.js';
 import { type PlatformAuthScopes, platformAuthScopes, unauthorizedError } from './auth-scopes.js';
+import type { CostDirectives } from './cost-directives.js';
 import { registerErrorTypes, registerScalars } from './error-types.js';
 
 type ScalarShapes = Record<string, { Input: unknown; Output: unknown }>;
@@ -28,6 +29,7 @@ export interface SubgraphSchemaTypes<C extends BaseContext, S extends ScalarShap
   DefaultAuthStrategy: Strategy;
   Scalars: BaseScalars & S;
   DefaultFieldNullability: false;
+  Directives: CostDirectives;
 }
 
 export interface SubgraphBuilderOptions<Strategy extends 'any' | 'all'> {

@@ -7,9 +7,8 @@
  * included. Subscriptions follow the same rule through `subscribe` (called
  * in process, or by the graphql-ws endpoint on the same port).
  */
-import { ApolloServer, type GraphQLRequest } from '@apollo/server';
+import type { GraphQLRequest } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
-import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import type { EventConsumer } from '@platform/db';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { ExecutionArgs } from 'graphql';
@@ -31,7 +30,7 @@ import { WebSocketServer } from 'ws';
 import { IDENTITY_HEADER, IdentityHeaderError, ReplayGuard, requestBodyHash, verifyIdentityHeader } from '../auth/index.js';
 import type { Logger } from '../logger.js';
 import type { BaseContext } from './context.js';
-import { formatSubgraphError, unexpectedErrorPlugin } from './format-error.js';
+import { formatSubgraphError } from './format-error.js';
 import { type HttpRoute, mountHttpRoutes } from './http-routes.js';
 import type { PeriodicTask } from './periodic-tasks.js';
 
@@ -85,15 +84,7 @@ export async function startSubgraphRuntime<C extends BaseContext>(def: SubgraphD
   const logger = options.logger.child({ subgraph: def.name });
   const replayGuard = new ReplayGuard();
   const running = new Set<EventStream>();
-  const apollo = new ApolloServer<C>({
-    schema: def.schema,
-    introspection: true,
-    includeStacktraceInErrorResponses: false,
-    formatError: formatSubgraphError,
-    plugins: [ApolloServerPluginInlineTraceDisabled(), unexpectedErrorPlugin<C>({ requestOf: (ctx) => ctx })],
-  });
-  await apollo.start();
-
+  const documents = new DocumentCache(def.schema);
   /** The caller's context, or the response refusing a request without a valid identity header. */
   function authenticate(request: SubgraphRequest, headers: Headers): BaseContext | FormattedExecutionResult {
     const header = headers[IDENTITY_HEADER];
@@ -114,23 +105,20 @@ export async function startSubgraphRuntime<C extends BaseContext>(def: SubgraphD
   async function execute(request: SubgraphRequest, headers: Headers): Promise<FormattedExecutionResult> {
     const base = authenticate(request, headers);
     if (!('identity' in base)) return base;
+    const document = documents.get(request.query ?? '');
+    if (!('kind' in document)) return document;
     const contextValue = await def.createContext(base);
-    const response = await apollo.executeOperation(request as GraphQLRequest, { contextValue });
-    if (response.body.kind !== 'single') throw new Error('incremental delivery is not supported between gateway and subgraphs');
-    return response.body.singleResult;
+    const result = await executeOperation({ schema: def.schema, document, operationName: request.operationName, variableValues: request.variables, contextValue });
+    // Without `data` the request itself was refused (variables that do not coerce, an unknown operation name).
+    if (!('data' in result) && result.errors) return { errors: result.errors.map((err) => coded(err, requestErrorCode(err))) };
+    return formatResult(result, base);
   }
 
   async function subscribe(request: SubgraphRequest, headers: Headers): Promise<SubscriptionResult> {
     const base = authenticate(request, headers);
     if (!('identity' in base)) return base;
-    let document: DocumentNode;
-    try {
-      document = parse(request.query ?? '');
-    } catch (err) {
-      return { errors: [coded(err as GraphQLError, 'GRAPHQL_PARSE_FAILED')] };
-    }
-    const invalid = validate(def.schema, document);
-    if (invalid.length > 0) return { errors: invalid.map((err) => coded(err, 'GRAPHQL_VALIDATION_FAILED')) };
+    const document = documents.get(request.query ?? '');
+    if (!('kind' in document)) return document;
     if (getOperationAST(document, request.operationName)?.operation !== 'subscription') {
       return { errors: [coded(new GraphQLError('Only subscription operations can be subscribed to'), 'BAD_REQUEST')] };
     }
@@ -159,9 +147,48 @@ export async function startSubgraphRuntime<C extends BaseContext>(def: SubgraphD
     },
     stop: async () => {
       await Promise.all([...running].map((stream) => stream.return()));
-      await apollo.stop();
     },
   };
+}
+
+/**
+ * Parsed and validated documents by query text. The gateway sends the same few
+ * hundred query shapes over and over (its query plans are cached), so each is
+ * parsed and validated once; refusals are cached too. Bounded: the oldest
+ * entry goes first once `max` are held.
+ */
+class DocumentCache {
+  private readonly entries = new Map<string, DocumentNode | FormattedExecutionResult>();
+  constructor(
+    private readonly schema: GraphQLSchema,
+    private readonly max = 1_000,
+  ) {}
+
+  get(query: string): DocumentNode | FormattedExecutionResult {
+    const cached = this.entries.get(query);
+    if (cached) return cached;
+    const prepared = this.prepare(query);
+    if (this.entries.size >= this.max) this.entries.delete(this.entries.keys().next().value!);
+    this.entries.set(query, prepared);
+    return prepared;
+  }
+
+  private prepare(query: string): DocumentNode | FormattedExecutionResult {
+    let document: DocumentNode;
+    try {
+      document = parse(query);
+    } catch (err) {
+      return { errors: [coded(err as GraphQLError, 'GRAPHQL_PARSE_FAILED')] };
+    }
+    const invalid = validate(this.schema, document);
+    if (invalid.length > 0) return { errors: invalid.map((err) => coded(err, 'GRAPHQL_VALIDATION_FAILED')) };
+    return document;
+  }
+}
+
+/** Apollo Server's codes for a request graphql-js refuses before executing it. */
+function requestErrorCode(err: GraphQLError): string {
+  return err.message.startsWith('Variable ') ? 'BAD_USER_INPUT' : 'OPERATION_RESOLUTION_FAILURE';
 }
 
 function coded(err: GraphQLError, code: string): GraphQLFormattedError {

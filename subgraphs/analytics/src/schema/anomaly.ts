@@ -1,7 +1,9 @@
 /** Anomaly detection (`anomalies`) on a daily series. Method: docs/analytics/anomalies.md. */
+import { listCost, VALUE_OBJECT_COST } from '@platform/core';
 import { builder } from '../builder.js';
 import { DEFAULT_THRESHOLD } from '../domain/anomaly.js';
 import type { AnomalyPoint, AnomalyReport } from '../services/anomaly.service.js';
+import { MAX_RANGE_DAYS } from '../services/query-inputs.js';
 import { DateRangeInput, PropertyFilterInput } from './common.js';
 import { readScopes } from './scopes.js';
 import { TrendMathEnum } from './trend.js';
@@ -31,6 +33,8 @@ export const AnomalyInput = builder.inputType('AnomalyInput', {
 });
 
 export const AnomalyPointRef = builder.objectRef<AnomalyPoint>('AnomalyPoint').implement({
+  // A row of a report computed in one SQL statement: no work of its own.
+  directives: VALUE_OBJECT_COST,
   fields: (t) => ({
     bucket: t.expose('bucket', { type: 'DateTime', description: 'Start of the UTC day.' }),
     value: t.exposeFloat('value'),
@@ -46,7 +50,8 @@ export const AnomalyReportRef = builder.objectRef<AnomalyReport>('AnomalyReport'
     method: t.exposeString('method', { description: 'How expected values and scores were computed, in words.' }),
     threshold: t.exposeFloat('threshold'),
     seasonality: t.field({ type: AnomalySeasonalityEnum, resolve: (r) => r.seasonality }),
-    points: t.field({ type: [AnomalyPointRef], description: 'One per UTC day of the range, oldest first.', resolve: (r) => r.points }),
+    // One per day of the range, at most MAX_RANGE_DAYS.
+    points: t.field({ type: [AnomalyPointRef], directives: listCost(MAX_RANGE_DAYS), description: 'One per UTC day of the range, oldest first.', resolve: (r) => r.points }),
     anomalyCount: t.exposeInt('anomalyCount'),
   }),
 });

@@ -3,7 +3,7 @@
  * answer of its saved query (one of the analytics query types), `csv` the same
  * answer as CSV. Both are computed when asked, from the data as it is now.
  */
-import { InvalidStateError, NotFoundError, ValidationError } from '@platform/core';
+import { connectionCost, InvalidStateError, NotFoundError, ValidationError } from '@platform/core';
 import { builder } from '../builder.js';
 import { type DashboardRow, type WidgetKind, type WidgetResult, type WidgetRow, WIDGET_KINDS } from '../services/dashboard.service.js';
 import { AnomalyReportRef } from './anomaly.js';
@@ -83,7 +83,7 @@ const DashboardRef = builder.objectRef<DashboardRow>('Dashboard').implement({
     id: t.exposeID('id'),
     name: t.exposeString('name'),
     description: t.exposeString('description', { nullable: true }),
-    widgets: t.field({ type: [DashboardWidgetRef], resolve: (d, _a, ctx) => ctx.services.dashboards.widgets(ctx.identity, d.id) }),
+    widgets: t.field({ type: [DashboardWidgetRef], resolve: (d, _a, ctx) => ctx.loaders.widgetsByDashboard.load(d.id) }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
   }),
@@ -112,6 +112,7 @@ const UpdateDashboardWidgetInput = builder.inputType('UpdateDashboardWidgetInput
 builder.queryFields((t) => ({
   dashboards: t.field({
     type: DashboardConnection,
+    directives: connectionCost(20),
     authScopes: readScopes,
     description: 'The tenant’s dashboards, oldest first.',
     args: { first: t.arg.int({ description: '1–100, default 20.' }), after: t.arg.string() },

@@ -1,5 +1,5 @@
 /** A/B experiments: definitions, lifecycle, assignment and results (method: docs/analytics/experiments.md). */
-import { ConflictError, InvalidStateError, NotFoundError, ValidationError } from '@platform/core';
+import { ConflictError, connectionCost, InvalidStateError, NotFoundError, ValidationError } from '@platform/core';
 import { builder } from '../builder.js';
 import type { Interval, SignificanceLevel, VariantResult } from '../domain/experiment-stats.js';
 import {
@@ -154,6 +154,7 @@ builder.queryFields((t) => ({
   }),
   experiments: t.field({
     type: ExperimentConnection,
+    directives: connectionCost(DEFAULT_PAGE_SIZE),
     authScopes: readScopes,
     description: `Newest first; \`first\` 1–100 (default ${DEFAULT_PAGE_SIZE}).`,
     args: { status: t.arg({ type: ExperimentStatusEnum }), first: t.arg.int({ defaultValue: DEFAULT_PAGE_SIZE }), after: t.arg.string() },

@@ -1,4 +1,5 @@
 /** Builds the analytics subgraph schema from its type files. */
+import { COST_DIRECTIVES, FEDERATION_LINK_URL } from '@platform/core';
 import { builder } from '../builder.js';
 import './scalars.js';
 import './common.js';
@@ -15,6 +16,6 @@ import './anomaly.js';
 import './dashboard.js';
 
 export const analyticsSchema = builder.toSubGraphSchema({
-  linkUrl: 'https://specs.apollo.dev/federation/v2.6',
-  federationDirectives: ['@key', '@shareable', '@external', '@extends'],
+  linkUrl: FEDERATION_LINK_URL,
+  federationDirectives: ['@key', '@shareable', '@external', '@extends', ...COST_DIRECTIVES],
 });

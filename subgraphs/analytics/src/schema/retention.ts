@@ -1,4 +1,5 @@
 /** Retention (`retention`) with PostHog's definitions, and cohort LTV for customer cohorts. Method: docs/analytics/retention-and-ltv.md. */
+import { listCost, VALUE_OBJECT_COST } from '@platform/core';
 import { builder } from '../builder.js';
 import type { LtvBucket, LtvDistribution } from '../domain/ltv.js';
 import type { RetentionValue } from '../domain/retention-periods.js';
@@ -42,6 +43,8 @@ export const RetentionInput = builder.inputType('RetentionInput', {
 });
 
 export const RetentionValueRef = builder.objectRef<RetentionValue>('RetentionValue').implement({
+  // A row of a report computed in one SQL statement: no work of its own.
+  directives: VALUE_OBJECT_COST,
   fields: (t) => ({
     offset: t.exposeInt('offset', { description: 'Periods after the cohort’s own (0 = the cohort itself).' }),
     count: t.exposeInt('count', { description: 'Offset 0: the cohort’s size; n ≥ 1: members who did the return event in the n-th period after.' }),
@@ -53,7 +56,8 @@ export const RetentionCohortRef = builder.objectRef<RetentionCohort>('RetentionC
   fields: (t) => ({
     start: t.expose('start', { type: 'DateTime', description: 'Start of the cohort’s period (UTC).' }),
     size: t.exposeInt('size'),
-    values: t.field({ type: [RetentionValueRef], description: 'Offsets 0 … (periods − 1 − cohort index): offsets in the future are omitted.', resolve: (c) => c.values }),
+    // At most MAX_PERIODS offsets.
+    values: t.field({ type: [RetentionValueRef], directives: listCost(MAX_PERIODS), description: 'Offsets 0 … (periods − 1 − cohort index): offsets in the future are omitted.', resolve: (c) => c.values }),
   }),
 });
 
@@ -99,7 +103,8 @@ export const RetentionRef = builder.objectRef<Retention>('Retention').implement(
     period: t.field({ type: RetentionPeriodEnum, resolve: (r) => r.period }),
     type: t.field({ type: RetentionTypeEnum, resolve: (r) => r.type }),
     aggregateBy: t.field({ type: RetentionAggregationEnum, resolve: (r) => r.aggregateBy }),
-    cohorts: t.field({ type: [RetentionCohortRef], description: 'Oldest first; the last is the period containing `to`.', resolve: (r) => r.cohorts }),
+    // One per period, at most MAX_PERIODS.
+    cohorts: t.field({ type: [RetentionCohortRef], directives: listCost(MAX_PERIODS), description: 'Oldest first; the last is the period containing `to`.', resolve: (r) => r.cohorts }),
     averageRates: t.field({
       type: ['Float'],
       nullable: { list: false, items: true },

@@ -1,4 +1,5 @@
 /** Trends (`trend`): series of event counts or active users per UTC bucket. Method: docs/analytics/trends-and-kpis.md. */
+import { listCost, VALUE_OBJECT_COST } from '@platform/core';
 import { builder } from '../builder.js';
 import { MAX_BUCKETS } from '../domain/time-buckets.js';
 import { MAX_SERIES, type TREND_MATHS, type Trend, type TrendPoint, type TrendSeries } from '../services/trend.service.js';
@@ -36,6 +37,8 @@ export const TrendInput = builder.inputType('TrendInput', {
 });
 
 export const TrendPointRef = builder.objectRef<TrendPoint>('TrendPoint').implement({
+  // A row of a report computed in one SQL statement: no work of its own.
+  directives: VALUE_OBJECT_COST,
   fields: (t) => ({
     bucket: t.expose('bucket', { type: 'DateTime', description: 'Start of the bucket (UTC).' }),
     value: t.exposeFloat('value'),
@@ -47,7 +50,8 @@ export const TrendSeriesRef = builder.objectRef<TrendSeries>('TrendSeries').impl
     label: t.exposeString('label'),
     event: t.exposeString('event', { nullable: true, description: 'Null: every event.' }),
     math: t.field({ type: TrendMathEnum, resolve: (s) => s.math }),
-    points: t.field({ type: [TrendPointRef], description: 'Every bucket of the range, oldest first; 0 where nothing happened.', resolve: (s) => s.points }),
+    // One per bucket, at most MAX_BUCKETS (2,000); a year of days is the common large case.
+    points: t.field({ type: [TrendPointRef], directives: listCost(366), description: 'Every bucket of the range, oldest first; 0 where nothing happened.', resolve: (s) => s.points }),
     total: t.exposeFloat('total', {
       description: 'TOTAL: the sum of the points; UNIQUE_USERS: distinct users over the whole range (not the sum); WEEKLY/MONTHLY_ACTIVE_USERS: the last point.',
     }),

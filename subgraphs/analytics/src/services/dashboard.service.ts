@@ -58,12 +58,6 @@ export class DashboardService {
     return asActor(this.deps, actor, async (tx) => (await tx.select().from(a.dashboards).where(eq(a.dashboards.id, id)))[0] ?? null);
   }
 
-  widgets(actor: Identity, dashboardId: string): Promise<WidgetRow[]> {
-    return asActor(this.deps, actor, (tx) =>
-      tx.select().from(a.dashboardWidgets).where(eq(a.dashboardWidgets.dashboardId, dashboardId)).orderBy(asc(a.dashboardWidgets.position), asc(a.dashboardWidgets.createdAt)),
-    );
-  }
-
   create(actor: Identity, input: unknown): Promise<DashboardRow> {
     const values = parseInput(createDashboardInput, input);
     return asActor(this.deps, actor, async (tx) => {

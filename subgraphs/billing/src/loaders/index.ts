@@ -3,12 +3,14 @@
  * caller, so RLS decides what is visible: another tenant's rows resolve to
  * null or nothing.
  */
-import type { Identity } from '@platform/core';
+import { afterCursor, type Identity, type PageArgs, pageRequest, pagesPerParent, rowsPerParent, toPageBy } from '@platform/core';
 import { billingTables as b, isUuid, type Tx } from '@platform/db';
 import DataLoader from 'dataloader';
 import { and, asc, desc, eq, inArray, isNull } from 'drizzle-orm';
 import { asActor, type BillingDeps } from '../services/deps.js';
+import type { InvoiceFilter } from '../services/invoice.service.js';
 import type { ItemWithPrice } from '../services/subscription-state.js';
+import { currentUsage, type MeterUsage } from '../services/usage.service.js';
 
 export function createLoaders(deps: BillingDeps, actor: Identity) {
   const run = <T>(work: (tx: Tx) => Promise<T>) => asActor(deps, actor, work);
@@ -61,6 +63,17 @@ export function createLoaders(deps: BillingDeps, actor: Identity) {
           .orderBy(asc(b.subscriptionItems.createdAt), asc(b.subscriptionItems.id)) as Promise<ItemWithPrice[]>,
       (r) => r.item.subscriptionId,
     ),
+    /** Customer.invoices: newest first, one page per customer, the customers of a list in one statement. */
+    invoicesByCustomer: pagesPerParent({
+      fetch: (ids, args: PageArgs & Pick<InvoiceFilter, 'status'>) => {
+        const { size, cursor } = pageRequest(args);
+        const where = and(args.status ? eq(b.invoices.status, args.status) : undefined, afterCursor(cursor, b.invoices.createdAt, b.invoices.id, 'desc'));
+        const orderBy = [desc(b.invoices.createdAt), desc(b.invoices.id)];
+        return run((tx) => rowsPerParent(tx, b.invoices, { parent: b.invoices.customerId, parents: ids, where, orderBy, limit: size + 1 }));
+      },
+      parentOf: (r) => r.customerId,
+      toPage: (rows, args) => toPageBy(rows, pageRequest(args).size, (r) => r.createdAt),
+    }),
     linesByInvoice: many(
       (tx, ids) => tx.select().from(b.invoiceLines).where(inArray(b.invoiceLines.invoiceId, ids)).orderBy(asc(b.invoiceLines.position)),
       (r) => r.invoiceId,
@@ -69,6 +82,11 @@ export function createLoaders(deps: BillingDeps, actor: Identity) {
       (tx, ids) => tx.select().from(b.payments).where(inArray(b.payments.invoiceId, ids)).orderBy(asc(b.payments.attempt)),
       (r) => r.invoiceId,
     ),
+    currentUsageBySubscription: new DataLoader<string, MeterUsage[]>(async (ids) => {
+      const valid = [...new Set(ids.filter(isUuid))];
+      const usage = valid.length === 0 ? new Map<string, MeterUsage[]>() : await run((tx) => currentUsage(tx, valid));
+      return ids.map((id) => usage.get(id) ?? []);
+    }),
     pendingBySubscription: many(
       (tx, ids) =>
         tx

@@ -1,4 +1,5 @@
 /** Builds the billing subgraph schema from its type files. */
+import { COST_DIRECTIVES, FEDERATION_LINK_URL } from '@platform/core';
 import { builder } from '../builder.js';
 import './scalars.js';
 import './page-info.js';
@@ -13,6 +14,6 @@ import './revenue.js';
 import './platform-cost.js';
 
 export const billingSchema = builder.toSubGraphSchema({
-  linkUrl: 'https://specs.apollo.dev/federation/v2.6',
-  federationDirectives: ['@key', '@shareable', '@external', '@extends'],
+  linkUrl: FEDERATION_LINK_URL,
+  federationDirectives: ['@key', '@shareable', '@external', '@extends', ...COST_DIRECTIVES],
 });

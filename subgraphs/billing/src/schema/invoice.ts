@@ -1,5 +1,5 @@
 /** Invoices, their lines and payments, the PDF, the billing run and the manual invoice mutations. */
-import { ConflictError, InvalidStateError, NotFoundError } from '@platform/core';
+import { ConflictError, connectionCost, InvalidStateError, listCost, NotFoundError } from '@platform/core';
 import type { billingTables as b } from '@platform/db';
 import { builder } from '../builder.js';
 import type { BillingRunResult } from '../services/billing-run.service.js';
@@ -67,7 +67,8 @@ export const InvoiceRef = builder.objectRef<InvoiceRow>('Invoice').implement({
     currency: t.exposeString('currency'),
     periodStart: t.expose('periodStart', { type: 'DateTime', nullable: true }),
     periodEnd: t.expose('periodEnd', { type: 'DateTime', nullable: true }),
-    lines: t.field({ type: [InvoiceLineRef], resolve: (i, _a, ctx) => ctx.loaders.linesByInvoice.load(i.id) }),
+    // A line per subscription item, plus proration and usage lines.
+    lines: t.field({ type: [InvoiceLineRef], directives: listCost(5), resolve: (i, _a, ctx) => ctx.loaders.linesByInvoice.load(i.id) }),
     subtotal: t.field({ type: MinorAmount, resolve: (i) => i.subtotalMinor }),
     taxRateBps: t.exposeInt('taxRateBps', { description: 'Tax rate in basis points (2000 = 20 %).' }),
     tax: t.field({ type: MinorAmount, resolve: (i) => i.taxMinor }),
@@ -91,10 +92,13 @@ const InvoiceConnection = connection('InvoiceConnection', InvoiceRef);
 builder.objectField(CustomerRef, 'invoices', (t) =>
   t.field({
     type: InvoiceConnection,
+    directives: connectionCost(),
+    // Nullable: if billing is down, only this field is null, not the customer (docs/decisions.md).
+    nullable: true,
     authScopes: readScopes,
     description: 'The customer’s invoices, newest first.',
     args: { status: t.arg({ type: InvoiceStatusEnum }), first: t.arg.int(), after: t.arg.string() },
-    resolve: (c, { status, first, after }, ctx) => ctx.services.invoices.list(ctx.identity, { customerId: c.id, status }, { first, after }),
+    resolve: (c, { status, first, after }, ctx) => ctx.loaders.invoicesByCustomer.load(c.id, { status, first, after }),
   }),
 );
 
@@ -108,6 +112,7 @@ builder.queryFields((t) => ({
   }),
   invoices: t.field({
     type: InvoiceConnection,
+    directives: connectionCost(),
     authScopes: readScopes,
     description: 'The tenant’s invoices, newest first.',
     args: { status: t.arg({ type: InvoiceStatusEnum }), customerId: t.arg.id(), subscriptionId: t.arg.id(), first: t.arg.int(), after: t.arg.string() },

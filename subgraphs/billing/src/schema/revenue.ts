@@ -7,9 +7,10 @@
  * figures are aggregates of subscriptions and invoices a member can already see.
  */
 
+import { listCost, VALUE_OBJECT_COST } from '@platform/core';
 import { builder } from '../builder.js';
 import type { MonthlyRevenue, RevenueTrend } from '../domain/revenue.js';
-import type { RevenueReport, RevenueSnapshotResult } from '../services/revenue.service.js';
+import { MAX_REPORT_MONTHS, type RevenueReport, type RevenueSnapshotResult } from '../services/revenue.service.js';
 import { MinorAmount } from './scalars.js';
 import { readScopes } from './scopes.js';
 
@@ -31,6 +32,8 @@ const RevenueSnapshotRef = builder.objectRef<RevenueSnapshotResult>('RevenueSnap
 });
 
 const RevenueMonthRef = builder.objectRef<MonthlyRevenue>('RevenueMonth').implement({
+  // A row of a report computed in one SQL statement: no work of its own.
+  directives: VALUE_OBJECT_COST,
   description: 'One UTC calendar month: start + new + reactivation + expansion − contraction − churned = end MRR.',
   fields: (t) => ({
     month: t.exposeString('month', { description: 'YYYY-MM.' }),
@@ -74,7 +77,8 @@ const RevenueReportRef = builder.objectRef<RevenueReport>('RevenueReport').imple
     currency: t.exposeString('currency'),
     from: t.expose('from', { type: 'DateTime', description: 'Start of the first month (00:00 UTC on the 1st).' }),
     to: t.expose('to', { type: 'DateTime', description: 'Start of the month after the last (exclusive).' }),
-    months: t.field({ type: [RevenueMonthRef], description: 'Oldest first.', resolve: (r) => r.months }),
+    // At most MAX_REPORT_MONTHS.
+    months: t.field({ type: [RevenueMonthRef], directives: listCost(MAX_REPORT_MONTHS), description: 'Oldest first.', resolve: (r) => r.months }),
     trend: t.field({ type: RevenueTrendRef, resolve: (r) => r.trend }),
   }),
 });

@@ -1,5 +1,5 @@
 /** Subscriptions, their items, current-period usage and the mutations that move them. */
-import { ConflictError, InvalidStateError, NotFoundError } from '@platform/core';
+import { ConflictError, InvalidStateError, listCost, NotFoundError } from '@platform/core';
 import { builder } from '../builder.js';
 import type { ItemWithPrice, SubscriptionRow } from '../services/subscription-state.js';
 import type { MeterUsage } from '../services/usage.service.js';
@@ -42,7 +42,8 @@ export const BillingSubscriptionRef = builder.objectRef<SubscriptionRow>('Billin
     currency: t.exposeString('currency'),
     interval: t.field({ type: BillingIntervalEnum, resolve: (s) => s.interval as 'MONTH' }),
     intervalCount: t.exposeInt('intervalCount'),
-    items: t.field({ type: [SubscriptionItemRef], resolve: (s, _a, ctx) => ctx.loaders.itemsBySubscription.load(s.id) }),
+    // A base price and an add-on or a metered price (at most 20).
+    items: t.field({ type: [SubscriptionItemRef], directives: listCost(2), resolve: (s, _a, ctx) => ctx.loaders.itemsBySubscription.load(s.id) }),
     currentPeriodStart: t.expose('currentPeriodStart', { type: 'DateTime' }),
     currentPeriodEnd: t.expose('currentPeriodEnd', { type: 'DateTime' }),
     billingCycleAnchor: t.expose('billingCycleAnchor', { type: 'DateTime' }),
@@ -61,7 +62,7 @@ export const BillingSubscriptionRef = builder.objectRef<SubscriptionRow>('Billin
     currentUsage: t.field({
       type: [MeterUsageRef],
       description: 'Usage of the metered items in the current period so far, before it is invoiced.',
-      resolve: (s, _a, ctx) => ctx.services.usage.current(ctx.identity, s.id),
+      resolve: (s, _a, ctx) => ctx.loaders.currentUsageBySubscription.load(s.id),
     }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
   }),
@@ -70,6 +71,10 @@ export const BillingSubscriptionRef = builder.objectRef<SubscriptionRow>('Billin
 builder.objectField(CustomerRef, 'subscriptions', (t) =>
   t.field({
     type: [BillingSubscriptionRef],
+    // One live subscription at a time; a replaced or cancelled one may sit beside it.
+    directives: listCost(2),
+    // Nullable like every field billing adds to another subgraph's entity: if billing is down, only this field is null, not the customer (docs/decisions.md).
+    nullable: true,
     authScopes: readScopes,
     description: 'The customer’s subscriptions, newest first.',
     resolve: (c, _a, ctx) => ctx.loaders.subscriptionsByCustomer.load(c.id),

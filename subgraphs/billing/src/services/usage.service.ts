@@ -10,9 +10,9 @@
  * one bad event is refused whole, with every bad event named by its index,
  * and the client resends it corrected (the identifiers make that safe).
  */
-import { type Identity, NotFoundError, ValidationError } from '@platform/core';
+import { type Identity, ValidationError } from '@platform/core';
 import { billingTables as b, isUuid, rowsOf, sqlArray, type Tx } from '@platform/db';
-import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, inArray, isNull, sql } from 'drizzle-orm';
 import type { MeterAggregation } from '../domain/pricing.js';
 import { chargeFor } from '../domain/pricing.js';
 import { asActor, type BillingDeps, DAY_MS, requireTenant } from './deps.js';
@@ -115,50 +115,53 @@ export class UsageService {
       return { accepted, duplicates: events.length - accepted };
     });
   }
+}
 
-  /**
-   * The current period's usage of a subscription's metered items, aggregated
-   * by each meter's formula exactly as the invoice will be, and what it
-   * would cost if the period closed now.
-   */
-  current(actor: Identity, subscriptionId: string): Promise<MeterUsage[]> {
-    return asActor(this.deps, actor, async (tx) => this.currentIn(tx, subscriptionId));
+/**
+ * The current period's usage of each subscription's metered items, aggregated
+ * by each meter's formula exactly as the invoice will be, and what it would
+ * cost if the period closed now; by subscription id, for a batch of
+ * subscriptions at once (BillingSubscription.currentUsage's loader). A
+ * subscription without metered items, or not visible, has none.
+ */
+export async function currentUsage(tx: Tx, subscriptionIds: string[]): Promise<Map<string, MeterUsage[]>> {
+  const bySubscription = new Map<string, MeterUsage[]>();
+  const subscriptions = subscriptionIds.length === 0 ? [] : await tx.select().from(b.subscriptions).where(inArray(b.subscriptions.id, subscriptionIds));
+  const items = await currentItems(tx, subscriptions.map((s) => s.id));
+  const metered = subscriptions
+    .map((subscription) => ({ subscription, items: (items.get(subscription.id) ?? []).filter((e) => e.price.meterId) }))
+    .filter((m) => m.items.length > 0);
+  if (metered.length === 0) return bySubscription;
+  const meterIds = [...new Set(metered.flatMap((m) => m.items.map((e) => e.price.meterId!)))];
+  const meters = await tx.select().from(b.meters).where(inArray(b.meters.id, meterIds));
+  const meterById = new Map(meters.map((m) => [m.id, m]));
+  const aggregations = new Map(meters.map((m) => [m.id, m.aggregation as MeterAggregation]));
+  // The whole current period: what has been recorded in it so far (events up to 5 minutes ahead of now are accepted).
+  const usage = await usageFor(
+    tx,
+    metered.map(({ subscription, items }) => ({ customerId: subscription.customerId, items, period: { start: subscription.currentPeriodStart, end: subscription.currentPeriodEnd } })),
+    aggregations,
+  );
+  for (const { subscription, items } of metered) {
+    bySubscription.set(
+      subscription.id,
+      items.map((entry) => {
+        const meter = meterById.get(entry.price.meterId!)!;
+        const quantity = usage.get(entry.item.id) ?? 0;
+        return {
+          meterId: meter.id,
+          meterEventName: meter.eventName,
+          aggregation: meter.aggregation as MeterAggregation,
+          subscriptionItemId: entry.item.id,
+          description: describeItem(entry),
+          periodStart: subscription.currentPeriodStart,
+          periodEnd: subscription.currentPeriodEnd,
+          quantity,
+          amountMinor: chargeFor(termsOf(entry.price), quantity).amountMinor,
+          currency: subscription.currency,
+        };
+      }),
+    );
   }
-
-  async currentIn(tx: Tx, subscriptionId: string): Promise<MeterUsage[]> {
-    const [subscription] = isUuid(subscriptionId) ? await tx.select().from(b.subscriptions).where(eq(b.subscriptions.id, subscriptionId)) : [];
-    if (!subscription) throw new NotFoundError('Subscription', subscriptionId);
-    const items = ((await currentItems(tx, [subscription.id])).get(subscription.id) ?? []).filter((e) => e.price.meterId);
-    if (items.length === 0) return [];
-    const meters = await tx
-      .select()
-      .from(b.meters)
-      .where(
-        inArray(
-          b.meters.id,
-          items.map((e) => e.price.meterId!),
-        ),
-      );
-    const meterById = new Map(meters.map((m) => [m.id, m]));
-    // The whole current period: what has been recorded in it so far (events up to 5 minutes ahead of now are accepted).
-    const period = { start: subscription.currentPeriodStart, end: subscription.currentPeriodEnd };
-    const aggregations = new Map(meters.map((m) => [m.id, m.aggregation as MeterAggregation]));
-    const usage = await usageFor(tx, [{ customerId: subscription.customerId, items, period }], aggregations);
-    return items.map((entry) => {
-      const meter = meterById.get(entry.price.meterId!)!;
-      const quantity = usage.get(entry.item.id) ?? 0;
-      return {
-        meterId: meter.id,
-        meterEventName: meter.eventName,
-        aggregation: meter.aggregation as MeterAggregation,
-        subscriptionItemId: entry.item.id,
-        description: describeItem(entry),
-        periodStart: subscription.currentPeriodStart,
-        periodEnd: subscription.currentPeriodEnd,
-        quantity,
-        amountMinor: chargeFor(termsOf(entry.price), quantity).amountMinor,
-        currency: subscription.currency,
-      };
-    });
-  }
+  return bySubscription;
 }

@@ -3,12 +3,16 @@
  * caller, so RLS decides what is visible: a reference to another tenant's
  * customer resolves to null, and its children to nothing.
  */
-import type { Identity } from '@platform/core';
+import type { Identity, Page } from '@platform/core';
 import { customerSuccessTables as cs, type Tx } from '@platform/db';
 import DataLoader from 'dataloader';
 import { asc, desc, inArray } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
 import { asActor, type CustomerSuccessDeps, isUuid } from '../services/deps.js';
+import { type CustomerListRequest, customerListQuery, customerPage } from '../services/customer-list.js';
+import type { CustomerRow } from '../services/customer-lookup.js';
+import { type Portfolio, portfoliosOf } from '../services/portfolio.service.js';
+import { customerPageLoaders } from './customer-pages.js';
 
 export function createLoaders(deps: CustomerSuccessDeps, actor: Identity) {
   const run = <T>(work: (tx: Tx) => Promise<T>) => asActor(deps, actor, work);
@@ -33,6 +37,35 @@ export function createLoaders(deps: CustomerSuccessDeps, actor: Identity) {
   const where = (column: PgColumn, keys: string[]) => inArray(column, keys);
 
   return {
+    ...customerPageLoaders(run),
+    /**
+     * The `customers` root field: the aliased lists of one operation in one
+     * transaction, so they also complete together and what their customers
+     * load next (health, owners, lists) is batched across all of them.
+     */
+    customerPages: new DataLoader<CustomerListRequest, Page<CustomerRow>, string>(
+      async (requests) => {
+        const queries = requests.map((request) => {
+          try {
+            return customerListQuery(request);
+          } catch (err) {
+            return err as Error;
+          }
+        });
+        if (queries.every((query) => query instanceof Error)) return queries;
+        return run(async (tx) => {
+          const pages: (Page<CustomerRow> | Error)[] = [];
+          for (const query of queries) pages.push(query instanceof Error ? query : await customerPage(tx, query));
+          return pages;
+        });
+      },
+      { cacheKeyFn: (request) => JSON.stringify(request) },
+    ),
+    /** User.csmPortfolio: the portfolios of every user of a list with one set of queries. */
+    portfolioByUser: new DataLoader<string, Portfolio>(async (userIds) => {
+      const portfolios = await run((tx) => portfoliosOf(tx, [...userIds], deps.now()));
+      return userIds.map((id) => portfolios.get(id)!);
+    }),
     customer: one((tx, ids) => tx.select().from(cs.customers).where(where(cs.customers.id, ids)), (r) => r.id),
     healthScore: one((tx, ids) => tx.select().from(cs.healthScores).where(where(cs.healthScores.id, ids)), (r) => r.id),
     churnPrediction: one((tx, ids) => tx.select().from(cs.churnPredictions).where(where(cs.churnPredictions.id, ids)), (r) => r.id),

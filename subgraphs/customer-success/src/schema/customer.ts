@@ -3,7 +3,7 @@
  * (billing, analytics, governance). Its health, churn, onboarding, journey,
  * NPS, tickets and playbook runs are added by their own type files.
  */
-import { ConflictError, InvalidStateError, NotFoundError } from '@platform/core';
+import { ConflictError, connectionCost, InvalidStateError, NotFoundError } from '@platform/core';
 import { builder } from '../builder.js';
 import type { LifecycleStage, Segment } from '../services/customer.service.js';
 import type { CustomerRow } from '../services/customer-lookup.js';
@@ -58,11 +58,12 @@ builder.queryFields((t) => ({
   }),
   customers: t.field({
     type: CustomerConnection,
+    directives: connectionCost(),
     authScopes: readScopes,
     description: 'Customers of the current tenant, oldest first.',
     args: { filter: t.arg({ type: CustomerFilter }), first: t.arg.int(), after: t.arg.string() },
     resolve: async (_r, { filter, first, after }, ctx) => {
-      const page = await ctx.services.customers.list(ctx.identity, filter, { first, after });
+      const page = await ctx.loaders.customerPages.load({ filter, first, after });
       for (const c of page.nodes) ctx.loaders.customer.prime(c.id, c);
       return page;
     },

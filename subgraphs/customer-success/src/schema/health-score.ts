@@ -4,7 +4,7 @@
  * tenant's health settings (factor weights, automatic playbook on red).
  */
 
-import type { Page } from '@platform/core';
+import { connectionCost, type Page } from '@platform/core';
 import { builder } from '../builder.js';
 import type { FactorResult, HealthBand, HealthTrend, HealthWeights, Recommendation, RiskFactor } from '../domain/index.js';
 import type { HealthScoreRow, HealthSettings } from '../services/health.service.js';
@@ -91,10 +91,11 @@ builder.objectFields(CustomerRef, (t) => ({
   healthBand: t.field({ type: HealthBandEnum, nullable: true, resolve: (c) => c.healthBand as HealthBand | null }),
   healthHistory: t.field({
     type: HealthScoreConnection,
+    directives: connectionCost(),
     description: 'Every change of the score, newest first.',
     args: { first: t.arg.int(), after: t.arg.string() },
     resolve: async (c, args, ctx): Promise<Page<HealthScoreRow>> => {
-      const page = await ctx.services.health.history(ctx.identity, c.id, args);
+      const page = await ctx.loaders.healthHistory.load(c.id, args);
       for (const h of page.nodes) ctx.loaders.healthScore.prime(h.id, h);
       return page;
     },

@@ -1,4 +1,5 @@
 /** Builds the customer-success subgraph schema from its type files. */
+import { COST_DIRECTIVES, FEDERATION_LINK_URL } from '@platform/core';
 import { builder } from '../builder.js';
 import './page-info.js';
 import './user.js';
@@ -17,6 +18,6 @@ import './playbook-step-completion.js';
 import './portfolio.js';
 
 export const customerSuccessSchema = builder.toSubGraphSchema({
-  linkUrl: 'https://specs.apollo.dev/federation/v2.6',
-  federationDirectives: ['@key', '@shareable', '@external', '@extends'],
+  linkUrl: FEDERATION_LINK_URL,
+  federationDirectives: ['@key', '@shareable', '@external', '@extends', ...COST_DIRECTIVES],
 });

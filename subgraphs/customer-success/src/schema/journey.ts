@@ -1,4 +1,5 @@
 /** JourneyEvent: one entry of a customer's timeline. */
+import { connectionCost } from '@platform/core';
 import { builder } from '../builder.js';
 import type { JourneyEventRow, JourneyKind } from '../services/journey.service.js';
 import { CustomerRef } from './customer.js';
@@ -23,8 +24,9 @@ const JourneyConnection = connection('JourneyEventConnection', JourneyEventRef);
 builder.objectFields(CustomerRef, (t) => ({
   journey: t.field({
     type: JourneyConnection,
+    directives: connectionCost(),
     description: 'Touchpoints, milestones and changes, newest first.',
     args: { first: t.arg.int(), after: t.arg.string() },
-    resolve: (c, { first, after }, ctx) => ctx.services.journey.list(ctx.identity, c.id, { first, after }),
+    resolve: (c, { first, after }, ctx) => ctx.loaders.journey.load(c.id, { first, after }),
   }),
 }));

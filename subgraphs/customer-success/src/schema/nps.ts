@@ -1,5 +1,5 @@
 /** NpsResponse and the NPS report: score by segment over time, comment themes and sentiment. */
-import { InvalidStateError, NotFoundError } from '@platform/core';
+import { connectionCost, InvalidStateError, NotFoundError } from '@platform/core';
 import { builder } from '../builder.js';
 import { type NpsBucket, npsCategory, type SentimentLabel, type ThemeSummary } from '../domain/index.js';
 import type { NpsReportRange, NpsResponseRow } from '../services/nps.service.js';
@@ -59,6 +59,7 @@ const NpsReportRef = builder.objectRef<Report>('NpsReport').implement({
     themes: t.field({ type: [ThemeSummaryRef], description: 'Themes of the comments, most mentioned first.', resolve: (r) => r.themes }),
     responses: t.field({
       type: NpsResponseConnection,
+      directives: connectionCost(),
       description: 'The responses in the window, newest first.',
       args: { first: t.arg.int(), after: t.arg.string() },
       resolve: (r, { first, after }, ctx) => ctx.services.nps.list(ctx.identity, { from: r.from, to: r.to }, { first, after }),
@@ -69,9 +70,10 @@ const NpsReportRef = builder.objectRef<Report>('NpsReport').implement({
 builder.objectFields(CustomerRef, (t) => ({
   npsResponses: t.field({
     type: NpsResponseConnection,
+    directives: connectionCost(),
     description: 'Newest first.',
     args: { first: t.arg.int(), after: t.arg.string() },
-    resolve: (c, { first, after }, ctx) => ctx.services.nps.list(ctx.identity, { customerId: c.id }, { first, after }),
+    resolve: (c, { first, after }, ctx) => ctx.loaders.npsResponses.load(c.id, { first, after }),
   }),
 }));
 

@@ -2,7 +2,7 @@
  * CsmPortfolio: a CSM's accounts, workload and prioritised tasks, on `User`
  * (tenancy's entity) and as `myPortfolio`; and the CSM's own manual tasks.
  */
-import { InvalidStateError, NotFoundError } from '@platform/core';
+import { DEFAULT_PAGE_SIZE, InvalidStateError, listCost, NotFoundError } from '@platform/core';
 import { builder } from '../builder.js';
 import type { WorkloadSummary } from '../domain/index.js';
 import type { CsmTaskRow, Portfolio, PortfolioTask } from '../services/portfolio.service.js';
@@ -39,6 +39,8 @@ const PortfolioRef = builder.objectRef<Portfolio>('CsmPortfolio').implement({
     user: t.field({ type: UserRef, resolve: (p) => userRef(p.userId)! }),
     customers: t.field({
       type: [CustomerRef],
+      // Unpaginated: a CSM's book of business, priced like a page of customers.
+      directives: listCost(DEFAULT_PAGE_SIZE),
       description: 'Active customers the user owns, by name.',
       resolve: (p, _a, ctx) => {
         for (const c of p.customers) ctx.loaders.customer.prime(c.id, c);
@@ -66,9 +68,11 @@ const CsmTaskRef = builder.objectRef<CsmTaskRow>('CsmTask').implement({
 builder.objectFields(UserRef, (t) => ({
   csmPortfolio: t.field({
     type: PortfolioRef,
+    // Nullable: if customer-success is down, only this field is null, not the user (docs/decisions.md).
+    nullable: true,
     authScopes: readScopes,
     description: 'The accounts this user owns as CSM, their workload and prioritised tasks.',
-    resolve: (u, _a, ctx) => ctx.services.portfolio.portfolio(ctx.identity, u.id),
+    resolve: (u, _a, ctx) => ctx.loaders.portfolioByUser.load(u.id),
   }),
 }));
 

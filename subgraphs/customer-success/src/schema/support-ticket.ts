@@ -1,5 +1,5 @@
 /** SupportTicket: an input of the support factor; recording or resolving one recomputes health. */
-import { InvalidStateError, NotFoundError } from '@platform/core';
+import { connectionCost, InvalidStateError, NotFoundError } from '@platform/core';
 import { builder } from '../builder.js';
 import type { SupportTicketRow } from '../services/support.service.js';
 import { CustomerRef } from './customer.js';
@@ -25,9 +25,10 @@ const SupportTicketConnection = connection('SupportTicketConnection', SupportTic
 builder.objectFields(CustomerRef, (t) => ({
   supportTickets: t.field({
     type: SupportTicketConnection,
+    directives: connectionCost(),
     description: 'Newest first.',
     args: { status: t.arg({ type: TicketStatusEnum }), first: t.arg.int(), after: t.arg.string() },
-    resolve: (c, { status, first, after }, ctx) => ctx.services.support.list(ctx.identity, c.id, status, { first, after }),
+    resolve: (c, { status, first, after }, ctx) => ctx.loaders.supportTickets.load(c.id, { status, first, after }),
   }),
 }));
 

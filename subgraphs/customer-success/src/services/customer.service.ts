@@ -3,9 +3,9 @@
  * stage. Every change records its domain event and journey entry in the same
  * transaction; a move to or from CHURNED feeds the churn model's training data.
  */
-import { afterCursor, ConflictError, type Identity, InvalidStateError, NotFoundError, type Page, type PageArgs, pageRequest, parseInput, toPageBy } from '@platform/core';
+import { ConflictError, type Identity, InvalidStateError, NotFoundError, parseInput } from '@platform/core';
 import { customerSuccessTables as cs } from '@platform/db';
-import { and, asc, eq, ilike, isNull, type SQL } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { emit } from '../events/emit.js';
 import type { ChurnService } from './churn.service.js';
@@ -42,22 +42,6 @@ const updateInput = z.object({
   ownerUserId: fields.ownerUserId,
 });
 
-export interface CustomerFilter {
-  segment?: Segment | null;
-  lifecycleStage?: LifecycleStage | null;
-  band?: 'RED' | 'YELLOW' | 'GREEN' | null;
-  ownerUserId?: string | null;
-  search?: string | null;
-  includeArchived?: boolean | null;
-}
-const filterSchema = z.object({
-  segment: z.enum(SEGMENTS).nullish(),
-  lifecycleStage: z.enum(LIFECYCLE_STAGES).nullish(),
-  band: z.enum(['RED', 'YELLOW', 'GREEN']).nullish(),
-  ownerUserId: z.string().uuid('must be a user id').nullish(),
-  search: z.string().trim().max(200).nullish(),
-  includeArchived: z.boolean().nullish(),
-});
 
 const DOMAIN_INDEX = 'customers_tenant_domain_active_idx';
 const UPDATABLE = ['name', 'domain', 'segment', 'lifecycleStage', 'ownerUserId'] as const;
@@ -153,31 +137,6 @@ export class CustomerService {
     const row = await asActor(this.deps, actor, (tx) => findCustomer(tx, customerId));
     if (!row) throw new NotFoundError('Customer', customerId);
     return row;
-  }
-
-  /** Oldest first, keyset-paginated; archived customers only when asked. */
-  async list(actor: Identity, rawFilter: CustomerFilter | null | undefined, args: PageArgs): Promise<Page<CustomerRow>> {
-    const filter = parseInput(filterSchema, rawFilter ?? {}, 'filter');
-    const { size, cursor } = pageRequest(args);
-    const c = cs.customers;
-    const conditions: (SQL | undefined)[] = [
-      filter.includeArchived ? undefined : isNull(c.archivedAt),
-      filter.segment ? eq(c.segment, filter.segment) : undefined,
-      filter.lifecycleStage ? eq(c.lifecycleStage, filter.lifecycleStage) : undefined,
-      filter.band ? eq(c.healthBand, filter.band) : undefined,
-      filter.ownerUserId ? eq(c.ownerUserId, filter.ownerUserId) : undefined,
-      filter.search ? ilike(c.name, `%${filter.search.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`) : undefined,
-      afterCursor(cursor, c.createdAt, c.id, 'asc'),
-    ];
-    const rows = await asActor(this.deps, actor, (tx) =>
-      tx
-        .select()
-        .from(c)
-        .where(and(...conditions))
-        .orderBy(asc(c.createdAt), asc(c.id))
-        .limit(size + 1),
-    );
-    return toPageBy(rows, size, (r) => r.createdAt);
   }
 
   private async uniqueDomain(write: () => Promise<CustomerRow[]>): Promise<CustomerRow> {

@@ -6,7 +6,7 @@
  * Churn risk follows every recomputation, and a customer entering the red band
  * starts the churn-prevention playbook when the tenant allows it.
  */
-import { historyPage, type Identity, type Page, type PageArgs, parseInput } from '@platform/core';
+import { type Identity, parseInput } from '@platform/core';
 import { customerSuccessTables as cs, type Tx } from '@platform/db';
 import { and, eq, gte, isNull } from 'drizzle-orm';
 import { z } from 'zod';
@@ -65,21 +65,6 @@ export class HealthService {
     const customer = await lockCustomer(tx, customerId);
     const settings = await this.settingsOf(tx, tenantId);
     await this.recomputeLocked(tx, tenantId, customer, settings, cause);
-  }
-
-  /** Every change of a customer's score, newest first. */
-  async history(actor: Identity, customerId: string, args: PageArgs): Promise<Page<HealthScoreRow>> {
-    const h = cs.healthScores;
-    const page = historyPage(args, h.computedAt, h.seq);
-    const rows = await asActor(this.deps, actor, (tx) =>
-      tx
-        .select()
-        .from(h)
-        .where(and(eq(h.customerId, customerId), page.where))
-        .orderBy(...page.orderBy)
-        .limit(page.size + 1),
-    );
-    return page.toPage(rows, (r) => r.computedAt);
   }
 
   async settings(actor: Identity): Promise<HealthSettings> {

@@ -13,7 +13,7 @@ import { SupportService } from './support.service.js';
 export type { CustomerSuccessDeps } from './deps.js';
 
 export function createCustomerSuccessServices(deps: CustomerSuccessDeps) {
-  const journey = new JourneyService(deps);
+  const journey = new JourneyService();
   const churn = new ChurnService(deps);
   const playbooks = new PlaybookService(deps, journey);
   const health = new HealthService(deps, churn, playbooks, journey);

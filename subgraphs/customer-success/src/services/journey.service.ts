@@ -3,11 +3,7 @@
  * written by the other services in the transaction of the change itself and
  * read newest first.
  */
-import type { Identity } from '@platform/core';
-import { historyPage, type Page, type PageArgs } from '@platform/core';
 import { customerSuccessTables as cs, type Tx } from '@platform/db';
-import { and, eq } from 'drizzle-orm';
-import { asActor, type CustomerSuccessDeps } from './deps.js';
 
 export const JOURNEY_KINDS = [
   'CUSTOMER_CREATED',
@@ -40,8 +36,6 @@ export interface JourneyEntry {
 }
 
 export class JourneyService {
-  constructor(private readonly deps: CustomerSuccessDeps) {}
-
   async record(tx: Tx, tenantId: string, customerId: string, entry: JourneyEntry): Promise<void> {
     await tx.insert(cs.journeyEvents).values({
       tenantId,
@@ -51,20 +45,5 @@ export class JourneyService {
       detail: { ...(entry.detail ?? {}), ...(entry.relatedId ? { relatedId: entry.relatedId } : {}) },
       occurredAt: entry.occurredAt,
     });
-  }
-
-  /** Newest first; entries of one instant in reverse order of writing. */
-  async list(actor: Identity, customerId: string, args: PageArgs): Promise<Page<JourneyEventRow>> {
-    const e = cs.journeyEvents;
-    const page = historyPage(args, e.occurredAt, e.seq);
-    const rows = await asActor(this.deps, actor, (tx) =>
-      tx
-        .select()
-        .from(e)
-        .where(and(eq(e.customerId, customerId), page.where))
-        .orderBy(...page.orderBy)
-        .limit(page.size + 1),
-    );
-    return page.toPage(rows, (r) => r.occurredAt);
   }
 }

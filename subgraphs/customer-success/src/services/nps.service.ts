@@ -114,8 +114,8 @@ export class NpsService {
     };
   }
 
-  /** Responses newest first, of one customer or of the whole tenant within a window. */
-  async list(actor: Identity, scope: { customerId?: string; from?: Date; to?: Date }, args: PageArgs) {
+  /** The tenant's responses within a window, newest first (a customer's: loaders/customer-pages.ts). */
+  async list(actor: Identity, scope: { from?: Date; to?: Date }, args: PageArgs) {
     const { size, cursor } = pageRequest(args);
     const n = cs.npsResponses;
     const rows = await asActor(this.deps, actor, (tx) =>
@@ -124,7 +124,6 @@ export class NpsService {
         .from(n)
         .where(
           and(
-            scope.customerId ? eq(n.customerId, scope.customerId) : undefined,
             scope.from ? gte(n.respondedAt, scope.from) : undefined,
             scope.to ? lte(n.respondedAt, scope.to) : undefined,
             afterCursor(cursor, n.respondedAt, n.id, 'desc'),

@@ -1,7 +1,7 @@
 /** Support tickets: the support factor's input. Opening or resolving one recomputes the customer's health. */
-import { afterCursor, type Identity, InvalidStateError, NotFoundError, type PageArgs, pageRequest, parseInput, toPageBy, ValidationError } from '@platform/core';
+import { type Identity, InvalidStateError, NotFoundError, parseInput, ValidationError } from '@platform/core';
 import { customerSuccessTables as cs } from '@platform/db';
-import { and, desc, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { lockCustomer } from './customer-lookup.js';
 import { asActor, type CustomerSuccessDeps, isUuid, requireTenant } from './deps.js';
@@ -63,20 +63,5 @@ export class SupportService {
       await this.health.recompute(tx, tenantId, customer.id, 'resolveSupportTicket');
       return row!;
     });
-  }
-
-  /** A customer's tickets, newest first, optionally only open or resolved ones. */
-  async list(actor: Identity, customerId: string, status: (typeof TICKET_STATUSES)[number] | null | undefined, args: PageArgs) {
-    const { size, cursor } = pageRequest(args);
-    const t = cs.supportTickets;
-    const rows = await asActor(this.deps, actor, (tx) =>
-      tx
-        .select()
-        .from(t)
-        .where(and(eq(t.customerId, customerId), status ? eq(t.status, status) : undefined, afterCursor(cursor, t.openedAt, t.id, 'desc')))
-        .orderBy(desc(t.openedAt), desc(t.id))
-        .limit(size + 1),
-    );
-    return toPageBy(rows, size, (r) => r.openedAt);
   }
 }

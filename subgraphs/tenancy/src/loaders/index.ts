@@ -3,10 +3,10 @@
  * caller, so RLS decides what is visible: a reference to another tenant's
  * entity resolves to null.
  */
-import type { Identity } from '@platform/core';
+import { BUILT_IN_ROLES, type Identity, isBuiltInRole, type Permission } from '@platform/core';
 import { type Tx, tenancyTables as t } from '@platform/db';
 import DataLoader from 'dataloader';
-import { eq, getTableColumns, inArray } from 'drizzle-orm';
+import { and, eq, getTableColumns, inArray } from 'drizzle-orm';
 import { asActor, type TenancyDeps } from '../services/deps.js';
 
 export type TenantRecord = typeof t.tenants.$inferSelect;
@@ -38,6 +38,32 @@ export function createLoaders(deps: TenancyDeps, actor: Identity) {
       ),
     ),
     user: byId<UserRecord>((ids) => asActor(deps, actor, (tx) => selectUsers(tx).where(inArray(t.users.id, ids)))),
+    rolePermissions: rolePermissionsLoader(deps, actor),
   };
 }
 export type TenancyLoaders = ReturnType<typeof createLoaders>;
+
+/**
+ * What a member's role allows (User.permissions): built-in roles from code,
+ * the tenant's custom roles in one query for all the members of a list; an
+ * unknown role allows nothing.
+ */
+function rolePermissionsLoader(deps: TenancyDeps, actor: Identity) {
+  return new DataLoader<{ tenantId: string; role: string }, Permission[], string>(
+    async (keys) => {
+      const custom = keys.filter((k) => !isBuiltInRole(k.role));
+      const rows =
+        custom.length === 0
+          ? []
+          : await asActor(deps, actor, (tx) =>
+              tx
+                .select({ tenantId: t.roles.tenantId, key: t.roles.key, permissions: t.roles.permissions })
+                .from(t.roles)
+                .where(and(inArray(t.roles.tenantId, [...new Set(custom.map((k) => k.tenantId))]), inArray(t.roles.key, [...new Set(custom.map((k) => k.role))]))),
+            );
+      const byKey = new Map(rows.map((r) => [`${r.tenantId}/${r.key}`, r.permissions as Permission[]]));
+      return keys.map((k) => (isBuiltInRole(k.role) ? [...BUILT_IN_ROLES[k.role]] : (byKey.get(`${k.tenantId}/${k.role}`) ?? [])));
+    },
+    { cacheKeyFn: (k) => `${k.tenantId}/${k.role}` },
+  );
+}

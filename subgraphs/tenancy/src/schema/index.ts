@@ -1,4 +1,5 @@
 /** Builds the tenancy subgraph schema from its type files. */
+import { COST_DIRECTIVES, FEDERATION_LINK_URL } from '@platform/core';
 import { builder } from '../builder.js';
 import './page-info.js';
 import './session.js';
@@ -12,6 +13,6 @@ import './branding.js';
 import './custom-domain.js';
 
 export const tenancySchema = builder.toSubGraphSchema({
-  linkUrl: 'https://specs.apollo.dev/federation/v2.6',
-  federationDirectives: ['@key', '@shareable'],
+  linkUrl: FEDERATION_LINK_URL,
+  federationDirectives: ['@key', '@shareable', ...COST_DIRECTIVES],
 });

@@ -1,5 +1,5 @@
 /** Tenant: the company using the platform. Its lifecycle, tier, trial and limits. */
-import { ConflictError, InvalidStateError, LimitExceededError } from '@platform/core';
+import { ConflictError, connectionCost, InvalidStateError, LimitExceededError } from '@platform/core';
 import { builder } from '../builder.js';
 import type { TenantRecord } from '../loaders/index.js';
 import type { SessionTokens } from '../services/session.service.js';
@@ -50,6 +50,7 @@ TenantRef.implement({
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     members: t.field({
       type: UserConnection,
+      directives: connectionCost(),
       authScopes: { permission: 'members:read' },
       args: { first: t.arg.int(), after: t.arg.string() },
       resolve: (_r, { first, after }, ctx) => listMembers(ctx, first, after),

@@ -2,7 +2,8 @@
 import { builder } from '../builder.js';
 import type { UsageSnapshot } from '../services/usage.service.js';
 import { asActor } from '../services/deps.js';
-import { TenantRef } from './tenant.js';
+import { TenantRef, TierEnum } from './tenant.js';
+import type { TierName } from '../tiers.js';
 
 const Meter = builder.objectRef<{ used: number; limit: number | null }>('UsageMeter').implement({
   fields: (t) => ({
@@ -28,8 +29,13 @@ builder.objectField(TenantRef, 'usage', (t) =>
   }),
 );
 
-const ApiUsage = builder.objectRef<{ used: number; limit: number | null; period: string }>('ApiUsage').implement({
-  fields: (t) => ({ used: t.float({ resolve: (u) => u.used }), limit: t.float({ nullable: true, resolve: (u) => u.limit }), period: t.exposeString('period') }),
+const ApiUsage = builder.objectRef<{ used: number; limit: number | null; period: string; tier: TierName }>('ApiUsage').implement({
+  fields: (t) => ({
+    used: t.float({ resolve: (u) => u.used }),
+    limit: t.float({ nullable: true, resolve: (u) => u.limit }),
+    period: t.exposeString('period'),
+    tier: t.field({ type: TierEnum, description: 'The tier whose limits apply now; the gateway picks operation and rate limits by it.', resolve: (u) => u.tier }),
+  }),
 });
 
 builder.mutationField('recordApiUsage', (t) =>
@@ -53,7 +59,7 @@ builder.queryField('apiUsage', (t) =>
     resolve: (_r, _a, ctx) =>
       asActor(ctx.services.deps, ctx.identity, async (tx) => {
         const snap = await ctx.services.usage.snapshot(tx, ctx.identity.tenantId!);
-        return { used: snap.apiCallsUsed, limit: snap.limits.apiCallsPerMonth, period: snap.period };
+        return { used: snap.apiCallsUsed, limit: snap.limits.apiCallsPerMonth, period: snap.period, tier: snap.tier };
       }),
   }),
 );

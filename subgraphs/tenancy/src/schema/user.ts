@@ -6,7 +6,6 @@ import { builder } from '../builder.js';
 import type { TenancyContext } from '../context.js';
 import { selectUsers, type UserRecord } from '../loaders/index.js';
 import { asActor } from '../services/deps.js';
-import { permissionsOfRole } from '../services/role-permissions.js';
 import { PageInfo } from './page-info.js';
 
 export const UserRef = builder.objectRef<UserRecord>('User');
@@ -22,7 +21,7 @@ UserRef.implement({
     joinedAt: t.expose('createdAt', { type: 'DateTime' }),
     permissions: t.stringList({
       authScopes: { permission: 'members:read' },
-      resolve: (u, _a, ctx) => asActor(ctx.services.deps, ctx.identity, async (tx) => (await permissionsOfRole(tx, u.tenantId, u.role)) ?? []),
+      resolve: (u, _a, ctx) => ctx.loaders.rolePermissions.load({ tenantId: u.tenantId, role: u.role }),
     }),
   }),
 });

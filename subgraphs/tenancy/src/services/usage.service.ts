@@ -88,7 +88,7 @@ export class UsageService {
   }
 
   /** Adds API calls reported by the gateway and returns this month's total and limit. */
-  async recordApiCalls(tx: Tx, tenantId: string, calls: number): Promise<{ used: number; limit: number | null; period: string }> {
+  async recordApiCalls(tx: Tx, tenantId: string, calls: number): Promise<{ used: number; limit: number | null; period: string; tier: TierName }> {
     const period = monthPeriod(this.deps.now());
     const [row] = await tx
       .insert(t.usageCounters)
@@ -98,7 +98,7 @@ export class UsageService {
         set: { value: sql`${t.usageCounters.value} + ${calls}`, updatedAt: this.deps.now() },
       })
       .returning({ value: t.usageCounters.value });
-    const limit = TIERS[await this.tenantTier(tx, tenantId)].apiCallsPerMonth;
-    return { used: row?.value ?? calls, limit, period };
+    const tier = await this.tenantTier(tx, tenantId);
+    return { used: row?.value ?? calls, limit: TIERS[tier].apiCallsPerMonth, period, tier };
   }
 }
