@@ -55,9 +55,10 @@ function statementOf(message: Uint8Array): string | null {
 
 /**
  * postgres.js calls `debug` once per statement as it writes it to a
- * connection, BEGIN and COMMIT of `sql.begin` included. It runs synchronously
+ * connection, BEGIN and COMMIT of `sql.begin` included, and the read of the
+ * server's array types each new connection makes first. It runs synchronously
  * in the caller's async context, except for a statement that had to wait for
- * a free pooled connection, which is reported from the connection's context.
+ * a free pooled connection, which is reported from the context that freed it.
  */
 export function postgresDebug(onStatement: StatementObserver) {
   return (_connection: number, statement: string) => onStatement(statement);

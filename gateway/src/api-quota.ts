@@ -27,6 +27,7 @@ const READ = 'query ApiUsage { apiUsage { used limit tier } }';
 export class ApiQuota {
   private readonly snapshots = new Map<string, Snapshot>();
   private readonly pending = new Map<string, number>();
+  private readonly fetching = new Map<string, Promise<Snapshot>>();
   private timer: NodeJS.Timeout | null = null;
 
   constructor(
@@ -83,9 +84,26 @@ export class ApiQuota {
     await this.flush();
   }
 
+  /**
+   * The tenant's snapshot. A stale one is served while one refresh runs in
+   * the background (stale-while-revalidate), so requests never wait for
+   * tenancy once a tenant has been seen, and concurrent requests share one
+   * fetch instead of each sending their own.
+   */
   private async snapshot(tenantId: string, caller: Identity): Promise<Snapshot> {
     const cached = this.snapshots.get(tenantId);
     if (cached && Date.now() - cached.fetchedAt < this.options.snapshotTtlMs) return cached;
+    let pending = this.fetching.get(tenantId);
+    if (!pending) {
+      pending = this.fetchSnapshot(tenantId, caller, cached).finally(() => this.fetching.delete(tenantId));
+      this.fetching.set(tenantId, pending);
+    }
+    if (!cached) return pending;
+    pending.catch((err: unknown) => this.logger.warn({ err, tenantId }, 'could not refresh the tenant snapshot; serving the last one'));
+    return cached;
+  }
+
+  private async fetchSnapshot(tenantId: string, caller: Identity, cached: Snapshot | undefined): Promise<Snapshot> {
     let result: FormattedExecutionResult;
     try {
       result = await this.tenancy.call({ query: READ, operationName: 'ApiUsage' }, internalIdentity(tenantId, caller.requestId));
