@@ -5,15 +5,11 @@
  * every row's tenant_id); VACUUM, deleting the ingestion test's events and the
  * size figures use the admin connection.
  */
-import { createRequire } from 'node:module';
-import path from 'node:path';
+import { type AdminClient, adminClient as postgres } from '../admin-client.js';
 import { type AppDatabase, inScope, transactionExecutor } from '../../db/src/index.js';
 import { num } from '../billing/report.js';
 import { chunkParameters, INSERT_CHUNK, planLoad } from './generator.js';
 
-// The root package does not depend on the driver; the db package does (as in bench/billing/seed.ts).
-type AdminClient = { unsafe(query: string, values?: unknown[]): Promise<Record<string, unknown>[]>; end(): Promise<void> };
-const postgres = createRequire(path.resolve(import.meta.dirname, '../../db/package.json'))('postgres') as (url: string, options: object) => AdminClient;
 
 const CHUNK_EVENTS = 500_000;
 

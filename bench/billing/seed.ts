@@ -12,11 +12,7 @@
  * plans with the statistics of empty tables.
  */
 
-// The root package does not depend on the driver; the db package does (and the tests' database helper uses it the same way).
-type AdminClient = { unsafe(query: string): Promise<unknown>; end(): Promise<void> };
-const postgres = createRequire(path.resolve(import.meta.dirname, '../../db/package.json'))('postgres') as (url: string, options: object) => AdminClient;
-import { createRequire } from 'node:module';
-import path from 'node:path';
+import { adminClient as postgres } from '../admin-client.js';
 import { inScope, openDatabase, transactionExecutor } from '../../db/src/index.js';
 import { type CatalogIds, eventsOf, isMetered, licensedMinor, meteredCount, PRICES, periodsEndingBefore, quantities, seatsOf } from './plan.js';
 

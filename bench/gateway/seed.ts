@@ -13,11 +13,7 @@
  * Then VACUUM (ANALYZE) of those tables, as autovacuum would have long done.
  */
 
-// The root package does not depend on the driver; the db package does (and the tests' database helper uses it the same way).
-type AdminClient = { unsafe(query: string): Promise<unknown>; end(): Promise<void> };
-const postgres = createRequire(path.resolve(import.meta.dirname, '../../db/package.json'))('postgres') as (url: string, options: object) => AdminClient;
-import { createRequire } from 'node:module';
-import path from 'node:path';
+import { adminClient as postgres } from '../admin-client.js';
 import { computeHealthScore, DEFAULT_HEALTH_WEIGHTS, type HealthInputs } from '@platform/customer-success/domain/index';
 import { inScope, openDatabase, transactionExecutor } from '../../db/src/index.js';
 import type { SeedPrice } from './setup.js';

@@ -81,6 +81,13 @@ export function createRequestGuard(options: RequestGuardOptions) {
         const charged = await charge(null, MINIMUM_CHARGE);
         return refuse(err.status, err.code, err.message, costExtension(charged, null), { limit: err.limit, maximum: err.maximum, actual: err.actual });
       }
+      // A persisted-query hash the guard has not analysed (never seen, or evicted from its cache while Apollo's
+      // own APQ cache still holds it) must not reach Apollo unchecked: answer as Apollo would for an unknown
+      // hash (HTTP 200, PERSISTED_QUERY_NOT_FOUND), and the client resends the text, which the guard checks.
+      if (!estimate && !read.operation.query && read.operation.extensions?.persistedQuery?.sha256Hash) {
+        const charged = await charge(null, MINIMUM_CHARGE);
+        return refuse(200, 'PERSISTED_QUERY_NOT_FOUND', 'PersistedQueryNotFound', costExtension(charged, null));
+      }
     }
     const charged = await charge(estimate, estimate?.cost ?? MINIMUM_CHARGE);
     if (charged.retryAfterSeconds !== null) {
