@@ -15,6 +15,7 @@
 import { adminClient as postgres } from '../admin-client.js';
 import { inScope, openDatabase, transactionExecutor } from '../../db/src/index.js';
 import { type CatalogIds, eventsOf, isMetered, licensedMinor, meteredCount, PRICES, periodsEndingBefore, quantities, seatsOf } from './plan.js';
+import { answerParent } from '../child-task.js';
 
 export interface SeedRequest {
   kind: 'seed';
@@ -187,13 +188,4 @@ async function seed(request: SeedRequest): Promise<SeedResult> {
   };
 }
 
-process.on('message', (message: SeedRequest) => {
-  if (message.kind !== 'seed') return;
-  seed(message).then(
-    (result) => process.send?.(result, () => process.exit(0)),
-    (err: unknown) => {
-      console.error(err);
-      process.exit(1);
-    },
-  );
-});
+answerParent<SeedRequest>('seed', seed, { exitAfter: true });

@@ -16,6 +16,7 @@
 import { IDENTITY_HEADER, type Identity, requestBodyHash, signIdentityHeader } from '@platform/core';
 import autocannon from 'autocannon';
 import { looksRight, type RequestBody } from './queries.js';
+import { answerParent } from '../child-task.js';
 
 export interface LoadRun {
   kind: 'run';
@@ -145,13 +146,4 @@ async function measure(run: LoadRun): Promise<LoadResult> {
 
 // The benchmark ended (or was interrupted): no load generator may outlive it.
 process.on('disconnect', () => process.exit(0));
-process.on('message', (message: LoadRun) => {
-  if (message.kind !== 'run') return;
-  measure(message).then(
-    (result) => process.send?.(result),
-    (err: unknown) => {
-      console.error(err);
-      process.exit(1);
-    },
-  );
-});
+answerParent<LoadRun>('run', measure, { exitAfter: false });

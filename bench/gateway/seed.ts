@@ -17,6 +17,7 @@ import { adminClient as postgres } from '../admin-client.js';
 import { computeHealthScore, DEFAULT_HEALTH_WEIGHTS, type HealthInputs } from '@platform/customer-success/domain/index';
 import { inScope, openDatabase, transactionExecutor } from '../../db/src/index.js';
 import type { SeedPrice } from './setup.js';
+import { answerParent } from '../child-task.js';
 
 export interface SeedRequest {
   kind: 'seed';
@@ -234,13 +235,4 @@ async function seed(request: SeedRequest): Promise<SeedResult> {
   return { kind: 'done', customerIds, scored, seconds: (Date.now() - started) / 1000 };
 }
 
-process.on('message', (message: SeedRequest) => {
-  if (message.kind !== 'seed') return;
-  seed(message).then(
-    (result) => process.send?.(result, () => process.exit(0)),
-    (err: unknown) => {
-      console.error(err);
-      process.exit(1);
-    },
-  );
-});
+answerParent<SeedRequest>('seed', seed, { exitAfter: true });
